@@ -1,0 +1,201 @@
+/**
+ * Isolates and contexts: creation with a heap limit, measurement, entry with a timeout, disposal.
+ * The only module besides ./ivm.ts that touches isolated-vm; every isolated-vm failure is turned
+ * into an {@link EngineFault} or an IsletError here, so no layer above sees an isolated-vm object.
+ */
+import type IvmTypes from 'isolated-vm';
+import { IsletError } from '../errors.ts';
+import { loadIvm } from './ivm.ts';
+import { faultFrom } from './faults.ts';
+
+/** A host function the guest prelude may call synchronously. It receives and returns copies. */
+export type HostOp = (...args: unknown[]) => unknown;
+
+/** Options for a new isolate. */
+export interface IsolateOptions {
+  memoryMb: number;
+  /** Called when isolated-vm reports a catastrophic error (the process may be unsound after it). */
+  onCatastrophicError?: (message: string) => void;
+}
+
+/** A compiled script or module, owned by one isolate. */
+export class EngineScript {
+  readonly #script: IvmTypes.Script;
+  constructor(script: IvmTypes.Script) { this.#script = script; }
+  /** @internal */ static unwrap(s: EngineScript): IvmTypes.Script { return s.#script; }
+}
+
+/** A reference to a value inside an isolate. Host side only; it can be passed back in as an argument. */
+export class GuestRef {
+  readonly #ref: IvmTypes.Reference;
+  constructor(ref: IvmTypes.Reference) { this.#ref = ref; }
+  /** @internal */ static unwrap(r: GuestRef): IvmTypes.Reference { return r.#ref; }
+}
+
+/** A V8 isolate with a heap limit. */
+export class EngineIsolate {
+  readonly #ivm: typeof IvmTypes;
+  readonly #isolate: IvmTypes.Isolate;
+  #crashed: string | undefined;
+
+  constructor(options: IsolateOptions) {
+    this.#ivm = loadIvm();
+    this.#isolate = new this.#ivm.Isolate({
+      memoryLimit: Math.max(8, options.memoryMb),
+      onCatastrophicError: (message: string) => {
+        this.#crashed = message;
+        options.onCatastrophicError?.(message);
+      },
+    });
+  }
+
+  /** CPU time the isolate has used, in nanoseconds. */
+  get cpuTimeNs(): bigint { return this.#isolate.isDisposed ? 0n : this.#isolate.cpuTime; }
+
+  /** Whether the isolate is gone (disposed by us, by a memory kill or by a crash). */
+  get isDisposed(): boolean { return this.#isolate.isDisposed; }
+
+  /** The catastrophic error isolated-vm reported, if any. */
+  get crashed(): string | undefined { return this.#crashed; }
+
+  /** Heap plus ArrayBuffer memory in use, in bytes. */
+  heapBytes(): number {
+    if (this.#isolate.isDisposed) return 0;
+    const stats = this.#isolate.getHeapStatisticsSync();
+    return stats.used_heap_size + stats.externally_allocated_size;
+  }
+
+  /** Compiles a classic script; a parse error throws SYNTAX_ERROR. */
+  compileScript(code: string, filename: string): EngineScript {
+    try {
+      return new EngineScript(this.#isolate.compileScriptSync(code, { filename }));
+    } catch (error) {
+      throw faultFrom(error, this).toIsletError();
+    }
+  }
+
+  /** Compiles an ES module; a parse error throws SYNTAX_ERROR. */
+  compileModule(code: string, filename: string): EngineModule {
+    try {
+      return new EngineModule(this.#isolate.compileModuleSync(code, { filename }));
+    } catch (error) {
+      throw faultFrom(error, this).toIsletError();
+    }
+  }
+
+  /** A new, empty context (a fresh global scope) in this isolate. */
+  newContext(): EngineContext {
+    return new EngineContext(this.#ivm, this.#isolate.createContextSync(), this);
+  }
+
+  /** Disposes the isolate, ending anything running in it. Idempotent. */
+  dispose(): void {
+    if (!this.#isolate.isDisposed) {
+      try { this.#isolate.dispose(); } catch { /* already going away */ }
+    }
+  }
+}
+
+/** An ES module compiled in an isolate. */
+export class EngineModule {
+  readonly #module: IvmTypes.Module;
+  constructor(module: IvmTypes.Module) { this.#module = module; }
+  /** The specifiers this module imports, in source order. */
+  get imports(): readonly string[] { return this.#module.dependencySpecifiers; }
+  /** @internal */ static unwrap(m: EngineModule): IvmTypes.Module { return m.#module; }
+}
+
+/** A global scope inside an isolate. */
+export class EngineContext {
+  readonly #ivm: typeof IvmTypes;
+  readonly #context: IvmTypes.Context;
+  readonly isolate: EngineIsolate;
+
+  constructor(ivm: typeof IvmTypes, context: IvmTypes.Context, isolate: EngineIsolate) {
+    this.#ivm = ivm;
+    this.#context = context;
+    this.isolate = isolate;
+  }
+
+  /**
+   * Puts the ops on the global object under `name` as synchronous functions, for the prelude to
+   * capture and delete before any guest code runs. Arguments and results are copied.
+   */
+  installOps(name: string, ops: object): void {
+    const table = new this.#ivm.ExternalCopy({}).copyInto({ release: true });
+    this.#context.global.setSync(name, table);
+    const target = this.#context.global.getSync(name, { reference: true }) as IvmTypes.Reference<Record<string, unknown>>;
+    for (const [opName, op] of Object.entries(ops) as [string, HostOp][]) {
+      target.setSync(opName, new this.#ivm.Callback(op, { sync: true }));
+    }
+    target.release();
+  }
+
+  /** Runs a compiled script; returns a reference to its completion value. */
+  runScript(script: EngineScript, timeoutMs: number): GuestRef {
+    try {
+      const ref = EngineScript.unwrap(script).runSync(this.#context, { timeout: wholeMs(timeoutMs), reference: true });
+      return new GuestRef(ref);
+    } catch (error) {
+      throw faultFrom(error, this.isolate);
+    }
+  }
+
+  /** Links a module graph; `resolve` maps (specifier, importer) to a compiled module or throws. */
+  instantiate(module: EngineModule, resolve: (specifier: string, importer: EngineModule) => EngineModule): void {
+    const byIvm = new Map<IvmTypes.Module, EngineModule>();
+    byIvm.set(EngineModule.unwrap(module), module);
+    try {
+      EngineModule.unwrap(module).instantiateSync(this.#context, (specifier, referrer) => {
+        const importer = byIvm.get(referrer) ?? module;
+        const found = resolve(specifier, importer);
+        const raw = EngineModule.unwrap(found);
+        byIvm.set(raw, found);
+        return raw;
+      });
+    } catch (error) {
+      if (error instanceof IsletError) throw error;
+      throw faultFrom(error, this.isolate).toIsletError();
+    }
+  }
+
+  /** Evaluates a linked module (top-level code up to its first pending await). */
+  evaluate(module: EngineModule, timeoutMs: number): void {
+    try {
+      EngineModule.unwrap(module).evaluateSync({ timeout: wholeMs(timeoutMs) });
+    } catch (error) {
+      throw faultFrom(error, this.isolate);
+    }
+  }
+
+  /**
+   * Calls a guest function with copied arguments (GuestRef arguments are passed through as the
+   * values they refer to) and returns a copy of its result.
+   */
+  call(fn: GuestRef, args: readonly unknown[], timeoutMs: number): unknown {
+    const ivm = this.#ivm;
+    try {
+      const passed = args.map((arg) => {
+        if (arg instanceof GuestRef) return GuestRef.unwrap(arg).derefInto({ release: true });
+        if (arg === null || typeof arg !== 'object') return arg;
+        return new ivm.ExternalCopy(arg).copyInto({ release: true });
+      });
+      return GuestRef.unwrap(fn).applySync(undefined, passed as IvmTypes.Transferable[], {
+        timeout: wholeMs(timeoutMs),
+        result: { copy: true },
+      });
+    } catch (error) {
+      throw faultFrom(error, this.isolate);
+    }
+  }
+
+  /** Releases the context so V8 can collect it. Idempotent. */
+  release(): void {
+    try { this.#context.release(); } catch { /* isolate already disposed */ }
+  }
+}
+
+/** isolated-vm takes whole milliseconds, at least 1. */
+function wholeMs(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}

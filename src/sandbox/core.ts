@@ -1,0 +1,454 @@
+/**
+ * The run core: one isolate (replaced after any limit kill or crash), a context per run (or one
+ * kept for persistent sandboxes), the op table the guest reaches, and the accounting that holds a
+ * run to its CPU, wall-clock and memory limits across every entry into the isolate.
+ *
+ * It runs in the embedding process (isolation "isolate") or inside a supervised worker process
+ * (isolation "process"); either way it talks to the embedding side only through {@link CoreHost}.
+ */
+import { EngineContext, EngineIsolate, EngineModule, EngineScript, GuestRef } from '../engine/isolate.ts';
+import { EngineFault, faultFrom } from '../engine/faults.ts';
+import { IsletError, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
+import { OPS_GLOBAL, type GuestInit, type GuestOps, type OpResult, type WireArg, type WireError, type WireResult } from '../bridge/protocol.ts';
+import { validateServiceArgs } from '../bridge/validate.ts';
+import { PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
+import { resolveWith, toJavaScript, type ModuleLoader } from './modules.ts';
+import type { Limits } from './limits.ts';
+
+/** What the core needs from the side that owns services, listeners and output. */
+export interface CoreHost {
+  /** Calls a granted service; resolves with its encoded result, rejects with a WireError. */
+  callService(path: string, args: readonly WireArg[]): Promise<WireResult>;
+  /** Delivers a guest message to the host's listeners. */
+  emit(event: string, data: unknown): void;
+  /** Receives console output as it is written. */
+  output(stream: 1 | 2, text: string): void;
+  /** Loads a module source by root-relative path. */
+  loadModule: ModuleLoader;
+}
+
+/** Settings fixed for the core's lifetime. */
+export interface CoreSettings {
+  limits: Limits;
+  persistent: boolean;
+  services: readonly string[];
+  env: Readonly<Record<string, unknown>>;
+}
+
+/** One run request. */
+export interface RunSpec {
+  kind: 'module' | 'script';
+  source: string;
+  filename: string;
+  args: readonly unknown[];
+}
+
+/** Resource use of one run. */
+export interface Usage {
+  cpuMs: number;
+  wallMs: number;
+  heapPeakBytes: number;
+  hostCalls: number;
+}
+
+/** How a run ended, as plain data (it crosses process boundaries). */
+export interface RunOutcome {
+  ok: boolean;
+  value?: unknown;
+  error?: { code: ErrorCode; message: string; guest?: GuestErrorInfo };
+  usage: Usage;
+}
+
+const MAX_PENDING_CALLS = 10_000;
+const MAX_ARGS = 64;
+
+/** A run in flight: its budget, its usage and the one way it settles. */
+class ActiveRun {
+  readonly token: number;
+  readonly started = performance.now();
+  readonly cpuBudgetNs: bigint;
+  readonly wallDeadline: number;
+  cpuUsedNs = 0n;
+  heapPeak = 0;
+  hostCalls = 0;
+  pendingCalls = 0;
+  #settled = false;
+  readonly done: Promise<RunOutcome>;
+  #resolve!: (outcome: RunOutcome) => void;
+
+  constructor(token: number, limits: Limits) {
+    this.token = token;
+    this.cpuBudgetNs = BigInt(Math.round(limits.cpuMs * 1e6));
+    this.wallDeadline = this.started + limits.wallMs;
+    this.done = new Promise((resolve) => { this.#resolve = resolve; });
+  }
+
+  get settled(): boolean { return this.#settled; }
+
+  usage(): Usage {
+    return {
+      cpuMs: Number(this.cpuUsedNs) / 1e6,
+      wallMs: performance.now() - this.started,
+      heapPeakBytes: this.heapPeak,
+      hostCalls: this.hostCalls,
+    };
+  }
+
+  succeed(value: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolve({ ok: true, value, usage: this.usage() });
+  }
+
+  fail(error: IsletError): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const info: { code: ErrorCode; message: string; guest?: GuestErrorInfo } = { code: error.code, message: error.message };
+    if (error.guest !== undefined) info.guest = error.guest;
+    this.#resolve({ ok: false, error: info, usage: this.usage() });
+  }
+}
+
+/** Owns an isolate and runs guest code in it under limits. */
+export class RunCore {
+  readonly #settings: CoreSettings;
+  readonly #host: CoreHost;
+  readonly #granted: ReadonlySet<string>;
+  #isolate: EngineIsolate | undefined;
+  #prelude: EngineScript | undefined;
+  #context: EngineContext | undefined;
+  #dispatch: GuestRef | undefined;
+  #run: ActiveRun | undefined;
+  #tokens = 0;
+  #callIds = 0;
+  #disposed = false;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Called with isolated-vm's message when it reports a catastrophic error. */
+  onCatastrophicError: ((message: string) => void) | undefined;
+
+  constructor(settings: CoreSettings, host: CoreHost) {
+    this.#settings = settings;
+    this.#host = host;
+    this.#granted = new Set(settings.services);
+  }
+
+  /** Runs one module or script; runs on one core are serialised. Never rejects. */
+  run(spec: RunSpec): Promise<RunOutcome> {
+    const next = this.#queue.then(() => this.#runNow(spec));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Delivers a host message to the live context; rejects with INVALID_STATE when there is none. */
+  async send(event: string, data: unknown): Promise<void> {
+    if (this.#disposed) throw new IsletError('DISPOSED', 'The sandbox is disposed.');
+    const context = this.#context;
+    const dispatch = this.#dispatch;
+    if (context === undefined || dispatch === undefined) {
+      throw new IsletError('INVALID_STATE', 'No guest is listening: send() needs a persistent sandbox that has run, or a run in progress.');
+    }
+    const run = this.#run;
+    const timeout = run !== undefined ? this.#remainingMs(run) : this.#settings.limits.cpuMs;
+    const before = context.isolate.cpuTimeNs;
+    try {
+      context.call(dispatch, ['message', event, data], timeout);
+    } catch (error) {
+      const islet = this.#errorForFault(faultFrom(error, context.isolate), run);
+      if (run !== undefined) this.#account(run, before, islet);
+      else this.#afterFailure(islet.code);
+      throw islet;
+    }
+    if (run !== undefined) this.#account(run, before);
+  }
+
+  /** Disposes the isolate; a run in flight ends with DISPOSED. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#run?.fail(new IsletError('DISPOSED', 'The sandbox was disposed during the run.'));
+    this.#dropIsolate();
+  }
+
+  async #runNow(spec: RunSpec): Promise<RunOutcome> {
+    const run = new ActiveRun(++this.#tokens, this.#settings.limits);
+    if (this.#disposed) {
+      run.fail(new IsletError('DISPOSED', 'The sandbox is disposed; create a new one.'));
+      return run.done;
+    }
+    this.#run = run;
+    const wallTimer = setTimeout(() => {
+      run.fail(new IsletError('WALL_TIMEOUT', `The run passed its wall-clock limit of ${this.#settings.limits.wallMs} ms.`));
+      this.#afterFailure('WALL_TIMEOUT');
+    }, this.#settings.limits.wallMs);
+    try {
+      await this.#start(run, spec);
+    } catch (error) {
+      const islet = IsletError.is(error) ? error : new IsletError('INTERNAL', `Internal error: ${String(error)}`, { cause: error });
+      run.fail(islet);
+      this.#afterFailure(islet.code);
+    }
+    const outcome = await run.done;
+    clearTimeout(wallTimer);
+    this.#run = undefined;
+    if (!this.#settings.persistent) this.#dropContext();
+    return outcome;
+  }
+
+  async #start(run: ActiveRun, spec: RunSpec): Promise<void> {
+    if (spec.kind === 'script') {
+      const context = this.#ensureContext(run);
+      const script = this.#ensureIsolate().compileScript(toJavaScript(spec.source, spec.filename), spec.filename);
+      const completion = this.#enter(run, (ms) => context.runScript(script, ms));
+      if (completion === undefined || run.settled) return;
+      this.#enter(run, (ms) => context.call(this.#requireDispatch(), ['script', run.token, completion], ms));
+      return;
+    }
+    const isolate = this.#ensureIsolate();
+    const modules = new Map<string, EngineModule>();
+    const paths = new Map<EngineModule, string>();
+    const compile = (path: string, source: string): EngineModule => {
+      const module = isolate.compileModule(toJavaScript(source, path), path);
+      modules.set(path, module);
+      paths.set(module, path);
+      return module;
+    };
+    const entry = compile(spec.filename, spec.source);
+    // Load the whole graph first: linking is synchronous, loading may not be.
+    const resolved = new Map<string, EngineModule>();
+    const pending: EngineModule[] = [entry];
+    while (pending.length > 0) {
+      const module = pending.pop() as EngineModule;
+      const importer = paths.get(module) as string;
+      for (const specifier of module.imports) {
+        const found = await resolveWith(this.#host.loadModule, specifier, importer);
+        if (run.settled) return;
+        let dep = modules.get(found.path);
+        if (dep === undefined) { dep = compile(found.path, found.source); pending.push(dep); }
+        resolved.set(`${importer}\0${specifier}`, dep);
+      }
+    }
+    const context = this.#ensureContext(run);
+    const wrapper = isolate.compileModule(`import * as ns from ${JSON.stringify(`./${spec.filename}`)};\n__islet_start(ns);\n`, 'islet:entry');
+    context.instantiate(wrapper, (specifier, importer) => {
+      if (importer === wrapper) return entry;
+      const dep = resolved.get(`${paths.get(importer) ?? ''}\0${specifier}`);
+      if (dep === undefined) throw new IsletError('MODULE_NOT_FOUND', `Cannot import "${specifier}".`);
+      return dep;
+    });
+    this.#enter(run, (ms) => context.call(this.#requireDispatch(), ['arm', run.token, spec.args], ms));
+    if (run.settled) return;
+    this.#enter(run, (ms) => context.evaluate(wrapper, ms));
+  }
+
+  #ensureIsolate(): EngineIsolate {
+    if (this.#isolate === undefined || this.#isolate.isDisposed) {
+      this.#dropIsolate();
+      this.#isolate = new EngineIsolate({
+        memoryMb: this.#settings.limits.memoryMb,
+        onCatastrophicError: (message) => { this.onCatastrophicError?.(message); },
+      });
+      this.#prelude = this.#isolate.compileScript(preludeSource(), PRELUDE_FILENAME);
+    }
+    return this.#isolate;
+  }
+
+  #ensureContext(run: ActiveRun): EngineContext {
+    const isolate = this.#ensureIsolate();
+    if (this.#context !== undefined && this.#dispatch !== undefined) return this.#context;
+    const context = isolate.newContext();
+    context.installOps(OPS_GLOBAL, this.#ops());
+    const dispatch = this.#enter(run, (ms) => context.runScript(this.#prelude as EngineScript, ms));
+    if (dispatch === undefined) throw new IsletError('INTERNAL', 'The guest prelude did not start.');
+    this.#context = context;
+    this.#dispatch = dispatch;
+    const init: GuestInit = { services: this.#settings.services, env: this.#settings.env };
+    this.#enter(run, (ms) => context.call(dispatch, ['init', init], ms));
+    return context;
+  }
+
+  #requireDispatch(): GuestRef {
+    if (this.#dispatch === undefined) throw new IsletError('INTERNAL', 'No guest context.');
+    return this.#dispatch;
+  }
+
+  /** Runs one entry into the isolate under the run's remaining budget, and accounts for it. */
+  #enter<T>(run: ActiveRun, body: (timeoutMs: number) => T): T | undefined {
+    if (run.settled) return undefined;
+    const isolate = this.#isolate as EngineIsolate;
+    const before = isolate.cpuTimeNs;
+    let failure: IsletError | undefined;
+    try {
+      return body(this.#remainingMs(run));
+    } catch (error) {
+      failure = IsletError.is(error) ? error : this.#errorForFault(faultFrom(error, isolate), run);
+      return undefined;
+    } finally {
+      this.#account(run, before, failure);
+    }
+  }
+
+  /** Adds an entry's CPU time and heap to the run; fails the run on `failure` or an exhausted budget. */
+  #account(run: ActiveRun, before: bigint, failure?: IsletError): void {
+    const isolate = this.#isolate;
+    if (isolate !== undefined && !isolate.isDisposed) {
+      const after = isolate.cpuTimeNs;
+      if (after > before) run.cpuUsedNs += after - before;
+      const heap = isolate.heapBytes();
+      if (heap > run.heapPeak) run.heapPeak = heap;
+    }
+    if (failure === undefined && !run.settled && run.cpuUsedNs > run.cpuBudgetNs) failure = this.#cpuError();
+    if (failure !== undefined && !run.settled) {
+      run.fail(failure);
+      this.#afterFailure(failure.code);
+    }
+  }
+
+  #remainingMs(run: ActiveRun): number {
+    const cpu = Number(run.cpuBudgetNs - run.cpuUsedNs) / 1e6;
+    const wall = run.wallDeadline - performance.now();
+    return Math.max(1, Math.min(cpu, wall));
+  }
+
+  #cpuError(): IsletError {
+    return new IsletError('CPU_LIMIT', `The guest used more than its CPU budget of ${this.#settings.limits.cpuMs} ms.`);
+  }
+
+  #errorForFault(fault: EngineFault, run: ActiveRun | undefined): IsletError {
+    if (fault.kind === 'timeout') {
+      if (run !== undefined && performance.now() >= run.wallDeadline) {
+        return new IsletError('WALL_TIMEOUT', `The run passed its wall-clock limit of ${this.#settings.limits.wallMs} ms.`);
+      }
+      return this.#cpuError();
+    }
+    if (fault.kind === 'memory') {
+      return new IsletError('MEMORY_LIMIT', `The guest passed its memory limit of ${this.#settings.limits.memoryMb} MiB.`);
+    }
+    if (fault.kind === 'disposed' && this.#disposed) return new IsletError('DISPOSED', 'The sandbox was disposed during the run.');
+    return fault.toIsletError();
+  }
+
+  /** After a limit kill or crash the isolate is replaced, never reused. */
+  #afterFailure(code: ErrorCode): void {
+    if (code === 'CPU_LIMIT' || code === 'WALL_TIMEOUT' || code === 'MEMORY_LIMIT' || code === 'ISOLATE_CRASHED' || code === 'INTERNAL') {
+      this.#dropIsolate();
+    }
+  }
+
+  #dropContext(): void {
+    this.#context?.release();
+    this.#context = undefined;
+    this.#dispatch = undefined;
+  }
+
+  #dropIsolate(): void {
+    this.#dropContext();
+    this.#isolate?.dispose();
+    this.#isolate = undefined;
+    this.#prelude = undefined;
+  }
+
+  /** The op table. Each op validates its arguments as hostile input and never throws into the guest. */
+  #ops(): GuestOps {
+    const core = this;
+    return {
+      op_console_write(stream, text): OpResult<null> {
+        if ((stream !== 1 && stream !== 2) || typeof text !== 'string') return [false, 'invalid console write'];
+        core.#host.output(stream, text);
+        return [true, null];
+      },
+      op_service_call(path, args): OpResult<number> {
+        const run = core.#run;
+        if (run === undefined || run.settled) return [false, 'host services can only be called while a run is in progress'];
+        if (typeof path !== 'string' || !core.#granted.has(path)) return [false, 'no such host service'];
+        const checked = validateServiceArgs(args, MAX_ARGS);
+        if (typeof checked === 'string') return [false, checked];
+        if (run.pendingCalls >= MAX_PENDING_CALLS) return [false, `too many host calls in flight (limit ${MAX_PENDING_CALLS})`];
+        run.hostCalls += 1;
+        run.pendingCalls += 1;
+        const id = ++core.#callIds;
+        // Start the service after this entry returns, so host code never runs inside the isolate's turn.
+        queueMicrotask(() => {
+          let started: Promise<WireResult>;
+          try {
+            started = core.#host.callService(path, checked);
+          } catch (error) {
+            started = Promise.reject(error);
+          }
+          started.then(
+            (result) => core.#settleCall(run, id, true, result),
+            (error: unknown) => core.#settleCall(run, id, false, toWireError(error)),
+          );
+        });
+        return [true, id];
+      },
+      op_message_emit(event, data): OpResult<null> {
+        if (typeof event !== 'string' || event.length > 256) return [false, 'the event name must be a string of at most 256 characters'];
+        const run = core.#run;
+        if (run !== undefined) run.hostCalls += 1;
+        queueMicrotask(() => core.#host.emit(event, data));
+        return [true, null];
+      },
+      op_run_settle(token, ok, payload): OpResult<null> {
+        const run = core.#run;
+        if (run === undefined || token !== run.token || run.settled) return [true, null];
+        if (ok === true) { queueMicrotask(() => run.succeed(payload)); return [true, null]; }
+        const p = (typeof payload === 'object' && payload !== null ? payload : {}) as { kind?: unknown; error?: unknown };
+        const guest = toGuestInfo(p.error);
+        const code: ErrorCode = p.kind === 'uncloneable' ? 'UNCLONEABLE_VALUE' : p.kind === 'host' ? 'HOST_SERVICE_ERROR' : 'GUEST_EXCEPTION';
+        const message = code === 'UNCLONEABLE_VALUE'
+          ? `The run's result cannot be structured-cloned to the host: ${guest.message}`
+          : `Uncaught ${guest.name}: ${guest.message}`;
+        queueMicrotask(() => run.fail(new IsletError(code, message, { guest })));
+        return [true, null];
+      },
+    };
+  }
+
+  #settleCall(run: ActiveRun, id: number, ok: boolean, payload: unknown): void {
+    run.pendingCalls -= 1;
+    // A late completion (run over, or a newer context) releases its result and does nothing else.
+    if (run.settled || this.#run !== run) return;
+    const context = this.#context;
+    const dispatch = this.#dispatch;
+    if (context === undefined || dispatch === undefined) return;
+    this.#enter(run, (ms) => {
+      try {
+        return context.call(dispatch, ['resolve', id, ok, payload], ms);
+      } catch (error) {
+        if (!(error instanceof EngineFault) || error.kind !== 'uncloneable') throw error;
+        const refused: WireError = { name: 'TypeError', message: 'The host service returned a value that cannot be structured-cloned.', code: 'UNCLONEABLE_VALUE' };
+        return context.call(dispatch, ['resolve', id, false, refused], ms);
+      }
+    });
+  }
+}
+
+/** Copies a host failure into a WireError: message only, host paths redacted, never a stack. */
+export function toWireError(error: unknown): WireError {
+  if (IsletError.is(error) && error.code === 'HANDLE_INVALID') {
+    return { name: 'TypeError', message: error.message, code: 'HANDLE_INVALID' };
+  }
+  if (typeof error === 'object' && error !== null && 'name' in error && 'message' in error && (error as WireError).code !== undefined && typeof (error as WireError).message === 'string' && !(error instanceof Error)) {
+    return error as WireError; // already a WireError (from a worker's parent)
+  }
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'host service failed';
+  return { name: 'Error', message: redactPaths(message), code: 'HOST_SERVICE_ERROR' };
+}
+
+/** Replaces absolute file paths and file URLs in a message with "<path>". */
+export function redactPaths(message: string): string {
+  return message
+    .replace(/file:\/\/\S+/g, '<path>')
+    .replace(/(^|[\s'"(=:])(?:[A-Za-z]:)?[\\/](?:[^\s'"():\\/]+[\\/])+[^\s'"():]*/g, '$1<path>');
+}
+
+function toGuestInfo(value: unknown): GuestErrorInfo {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const info: GuestErrorInfo = {
+    name: typeof v['name'] === 'string' ? v['name'].slice(0, 200) : 'Error',
+    message: typeof v['message'] === 'string' ? v['message'].slice(0, 10_000) : '',
+  };
+  if (typeof v['stack'] === 'string') info.stack = v['stack'].slice(0, 20_000);
+  if (typeof v['code'] === 'string') info.code = v['code'].slice(0, 200);
+  return info;
+}

@@ -15,6 +15,9 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 /** Extra time past the wall deadline before a worker is killed (the core normally reports first). */
 export const KILL_GRACE_MS = 500;
 
+/** What V8 prints when it aborts a process for lack of memory. */
+const OUT_OF_MEMORY = /out of memory|Allocation failed|OOM error/i;
+
 interface InFlightRun {
   hooks: RunHooks;
   started: number;
@@ -129,7 +132,11 @@ export class ProcessBackend implements Backend {
     if (this.#worker === worker) this.#worker = undefined;
     for (const [id, run] of [...this.#runs]) {
       const why = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
-      this.#finish(id, failed('ISOLATE_CRASHED', `The worker process hosting the isolate died (${why}).`, run.started));
+      if (OUT_OF_MEMORY.test(exit.stderrTail)) {
+        this.#finish(id, failed('MEMORY_LIMIT', `The guest ran its worker process out of memory (${why}).`, run.started));
+      } else {
+        this.#finish(id, failed('ISOLATE_CRASHED', `The worker process hosting the isolate died (${why}).`, run.started));
+      }
     }
     for (const [id, pending] of [...this.#sends]) {
       this.#sends.delete(id);

@@ -1,0 +1,43 @@
+/** The islet command line: picks a command; each command parses its own arguments. */
+import { runCommand, RUN_HELP } from './run.ts';
+import { EXIT } from './exit.ts';
+
+/** The top-level help text. */
+export const HELP = `islet: run code you did not write, in V8 isolates with hard limits.
+
+Usage:
+  islet run <file> [options] [-- args...]   Run a .js or .ts module and print its output and result
+  islet --help                              Show this help
+  islet run --help                          Show the options of "run"
+
+Exit codes:
+  0  success
+  1  the guest threw, or its code does not parse
+  2  bad usage: unknown flag, missing file, invalid value
+  3  a limit stopped the run (CPU_LIMIT, WALL_TIMEOUT, MEMORY_LIMIT)
+  4  internal failure (islet itself, or a crashed isolate)
+`;
+
+/** Runs the CLI with `argv` (without node and the script); resolves with the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP);
+    return command === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (command === 'run') return runCommand(rest, io);
+  io.err(`islet: unknown command "${command}". Run "islet --help" for the commands.\n`);
+  return EXIT.USAGE;
+}
+
+/** Where the CLI writes. Tests pass their own. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+function processIo(): CliIo {
+  return { out: (t) => { process.stdout.write(t); }, err: (t) => { process.stderr.write(t); } };
+}
+
+export { RUN_HELP };

@@ -1,18 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Sandbox, IsletError } from '../src/index.ts';
+import { Sandbox } from '../src/index.ts';
 import type { Receipt } from '../src/index.ts';
-
-/** Runs and returns the failure (asserting that it failed). */
-export async function failure(p: Promise<Receipt>): Promise<IsletError<Receipt>> {
-  try {
-    await p;
-  } catch (error) {
-    assert.ok(error instanceof IsletError, `expected an IsletError, got ${String(error)}`);
-    return error as IsletError<Receipt>;
-  }
-  assert.fail('the run should have failed');
-}
+import { failure } from './helpers.ts';
 
 const CPU_CASES = {
   'a synchronous loop': 'while (true) {}',

@@ -184,7 +184,7 @@ function formatContainer(value: object, tag: string, depth: number, seen: unknow
   }
   if (items.length === 0) return `${prefix}${open}${close}`;
   const single = `${prefix}${open} ${ArrayPrototypeJoin(items, ', ')} ${close}`;
-  if (single.length <= 72) return single;
+  if (single.length <= 80 - depth * 2) return single;
   const indent = StringPrototypeRepeat('  ', depth + 1);
   return `${prefix}${open}\n${indent}${ArrayPrototypeJoin(items, `,\n${indent}`)}\n${StringPrototypeRepeat('  ', depth)}${close}`;
 }

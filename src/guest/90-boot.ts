@@ -118,7 +118,7 @@ function errorInfo(error: unknown): WireError {
   const read = (key: string): string | undefined => {
     try {
       const desc = ObjectGetOwnPropertyDescriptor(error, key);
-      const value = desc !== undefined ? ('value' in desc ? desc.value : undefined) : (error as Record<string, unknown>)[key];
+      const value = desc !== undefined && 'value' in desc ? desc.value : (error as Record<string, unknown>)[key];
       return typeof value === 'string' ? value : undefined;
     } catch {
       return undefined;

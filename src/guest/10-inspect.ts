@@ -228,8 +228,9 @@ function formatFunction(fn: (...a: unknown[]) => unknown): string {
 }
 
 function formatError(error: object): string {
-  const stack = ObjectGetOwnPropertyDescriptor(error, 'stack');
-  if (stack !== undefined && 'value' in stack && typeof stack.value === 'string') return stack.value;
+  let stack: unknown;
+  try { stack = (error as { stack?: unknown }).stack; } catch { /* a throwing accessor */ }
+  if (typeof stack === 'string') return stack;
   const name = ObjectGetOwnPropertyDescriptor(error, 'name') ?? ObjectGetOwnPropertyDescriptor(ObjectGetPrototypeOf(error) as object, 'name');
   const message = ObjectGetOwnPropertyDescriptor(error, 'message');
   const n = name !== undefined && 'value' in name ? StringCtor(name.value) : 'Error';

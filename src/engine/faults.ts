@@ -66,6 +66,8 @@ export function faultFrom(error: unknown, isolate: { isDisposed: boolean; crashe
   }
   if (error instanceof Error) {
     const info: GuestErrorInfo = { name: error.name, message: error.message, stack: guestStack(error.stack ?? '') };
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') info.code = code;
     if (error.name === 'SyntaxError') {
       // isolated-vm appends "[file:line:col]" to compile errors.
       return new EngineFault('syntax', `SyntaxError: ${error.message}`, info);

@@ -324,6 +324,9 @@ export class RunCore {
       return new IsletError('MEMORY_LIMIT', `The guest passed its memory limit of ${this.#settings.limits.memoryMb} MiB.`);
     }
     if (fault.kind === 'disposed' && this.#disposed) return new IsletError('DISPOSED', 'The sandbox was disposed during the run.');
+    if (fault.kind === 'guest' && fault.guest?.code === 'HOST_SERVICE_ERROR') {
+      return new IsletError('HOST_SERVICE_ERROR', `Uncaught ${fault.guest.name}: ${fault.guest.message}`, { guest: fault.guest });
+    }
     return fault.toIsletError();
   }
 
@@ -415,6 +418,10 @@ export class RunCore {
       try {
         return context.call(dispatch, ['resolve', id, ok, payload], ms);
       } catch (error) {
+        if (!ok && error instanceof EngineFault && error.kind === 'guest' && error.guest?.message === (payload as WireError).message) {
+          // The guest left this service's rejection unhandled (for example, a top-level await).
+          throw new IsletError('HOST_SERVICE_ERROR', `Uncaught ${error.guest.name}: ${error.guest.message}`, { guest: error.guest });
+        }
         if (!(error instanceof EngineFault) || error.kind !== 'uncloneable') throw error;
         const refused: WireError = { name: 'TypeError', message: 'The host service returned a value that cannot be structured-cloned.', code: 'UNCLONEABLE_VALUE' };
         return context.call(dispatch, ['resolve', id, false, refused], ms);

@@ -19,6 +19,7 @@ export const KILL_GRACE_MS = 500;
 const OUT_OF_MEMORY = /out of memory|Allocation failed|OOM error/i;
 
 interface InFlightRun {
+  worker: WorkerProcess;
   hooks: RunHooks;
   started: number;
   timer: NodeJS.Timeout;
@@ -52,7 +53,7 @@ export class ProcessBackend implements Backend {
         this.#finish(id, failed('WALL_TIMEOUT', `The run passed its wall-clock limit of ${this.#settings.limits.wallMs} ms and its worker process was killed.`, started));
         worker.kill();
       }, this.#settings.limits.wallMs + KILL_GRACE_MS);
-      this.#runs.set(id, { hooks, started, timer, resolve });
+      this.#runs.set(id, { worker, hooks, started, timer, resolve });
       worker.hold();
       if (!worker.send({ t: 'run', id, spec } satisfies ParentMessage)) {
         this.#finish(id, failed('ISOLATE_CRASHED', 'The worker process is gone.', started));
@@ -131,6 +132,7 @@ export class ProcessBackend implements Backend {
   #onExit(worker: WorkerProcess, exit: WorkerExit): void {
     if (this.#worker === worker) this.#worker = undefined;
     for (const [id, run] of [...this.#runs]) {
+      if (run.worker !== worker) continue;
       const why = exit.signal !== null ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
       if (OUT_OF_MEMORY.test(exit.stderrTail)) {
         this.#finish(id, failed('MEMORY_LIMIT', `The guest ran its worker process out of memory (${why}).`, run.started));
@@ -154,7 +156,7 @@ export class ProcessBackend implements Backend {
     if (run === undefined) return;
     this.#runs.delete(id);
     clearTimeout(run.timer);
-    this.#worker?.release();
+    run.worker.release();
     run.resolve(outcome);
   }
 }

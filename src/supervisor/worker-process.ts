@@ -62,7 +62,7 @@ export class WorkerProcess {
   get pid(): number | undefined { return this.#child.pid; }
 
   /** Whether the process is still running. */
-  get alive(): boolean { return !this.#exited; }
+  get alive(): boolean { return !this.#exited && !this.#killed; }
 
   /** Sends a message; returns false when the worker is gone. */
   send(message: unknown): boolean {

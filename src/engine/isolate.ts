@@ -30,6 +30,8 @@ export class GuestRef {
   readonly #ref: IvmTypes.Reference;
   constructor(ref: IvmTypes.Reference) { this.#ref = ref; }
   /** @internal */ static unwrap(r: GuestRef): IvmTypes.Reference { return r.#ref; }
+  /** Lets the isolate collect the value. Idempotent. */
+  release(): void { try { this.#ref.release(); } catch { /* already released */ } }
 }
 
 /** A V8 isolate with a heap limit. */

@@ -183,7 +183,9 @@ export class RunCore {
     try {
       await this.#start(run, spec);
     } catch (error) {
-      const islet = IsletError.is(error) ? error : new IsletError('INTERNAL', `Internal error: ${String(error)}`, { cause: error });
+      const islet = IsletError.is(error) ? error
+        : /memory limit/i.test(String(error)) ? new IsletError('MEMORY_LIMIT', `The guest passed its memory limit of ${this.#settings.limits.memoryMb} MiB.`)
+        : new IsletError('INTERNAL', `Internal error: ${String(error)}`, { cause: error });
       run.fail(islet);
       this.#afterFailure(islet.code);
     }
@@ -338,6 +340,7 @@ export class RunCore {
   }
 
   #dropContext(): void {
+    this.#dispatch?.release();
     this.#context?.release();
     this.#context = undefined;
     this.#dispatch = undefined;

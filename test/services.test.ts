@@ -56,13 +56,19 @@ test('a service that throws or rejects becomes a guest Error with code HOST_SERV
 });
 
 test('service results that cannot be cloned reject in the guest instead of failing the host', async () => {
-  await using sandbox = new Sandbox({ services: { fn: () => () => 1, sab: () => new SharedArrayBuffer(8) } });
+  await using sandbox = new Sandbox({
+    services: {
+      fn: () => () => 1,
+      sab: () => new SharedArrayBuffer(8),
+      nestedSab: () => ({ list: [new Map([['k', new Int32Array(new SharedArrayBuffer(8))]])] }),
+    },
+  });
   const receipt = await sandbox.run(`export default async () => {
     const out = [];
-    for (const n of ['fn', 'sab']) { try { await host[n](); out.push('resolved'); } catch (e) { out.push(e.name + ':' + e.code); } }
-    return out;
+    for (const n of ['fn', 'sab', 'nestedSab']) { try { await host[n](); out.push('resolved'); } catch (e) { out.push(e.name + ':' + e.code); } }
+    return [out, typeof SharedArrayBuffer];
   }`);
-  assert.deepEqual(receipt.value, ['TypeError:UNCLONEABLE_VALUE', 'Error:HOST_SERVICE_ERROR']);
+  assert.deepEqual(receipt.value, [['TypeError:UNCLONEABLE_VALUE', 'TypeError:UNCLONEABLE_VALUE', 'TypeError:UNCLONEABLE_VALUE'], 'undefined']);
 });
 
 test('guest arguments that cannot be cloned are a TypeError in the guest', async () => {
@@ -116,6 +122,14 @@ test('handles: forged, closed, stale and wrong-kind handles are rejected', async
   });
   const stale = await sandbox.run('export default async () => { try { await host.files.read(saved); return "accepted"; } catch (e) { return e.code; } }');
   assert.equal(stale.value, 'HANDLE_INVALID');
+});
+
+test('shared memory cannot reach the guest through env, args or messages', async () => {
+  assert.throws(() => new Sandbox({ env: { deep: { buf: new SharedArrayBuffer(4) } } }), { code: 'INVALID_OPTIONS', option: 'env.deep' });
+  await using sandbox = new Sandbox({ persistent: true });
+  await assert.rejects(sandbox.run('export default (x) => x', { args: [[new SharedArrayBuffer(4)]] }), { code: 'INVALID_OPTIONS', option: 'args' });
+  await sandbox.run('host.on("m", () => {})');
+  await assert.rejects(sandbox.send('m', { b: new SharedArrayBuffer(4) }), { code: 'UNCLONEABLE_VALUE' });
 });
 
 test('messaging: host and persistent guest exchange copied messages', async () => {

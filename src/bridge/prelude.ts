@@ -1,4 +1,4 @@
-/** Builds the guest prelude (src/guest/, bundled) into one script whose completion value is its dispatcher. */
+/** Builds the guest prelude (src/guest/, bundled) into one script whose completion value is its boot function. */
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -20,7 +20,7 @@ export function preludeSource(): string {
   });
   const code = result.outputFiles[0]?.text;
   if (code === undefined) throw new Error('esbuild produced no prelude');
-  cached = `(function () {\n"use strict";\nconst module = { exports: {} };\nconst exports = module.exports;\n${code}\nreturn module.exports.boot();\n})()`;
+  cached = `(function () {\n"use strict";\nconst module = { exports: {} };\nconst exports = module.exports;\n${code}\nreturn module.exports.boot;\n})()`;
   return cached;
 }
 

@@ -44,8 +44,5 @@ export interface GuestInit {
   env: Readonly<Record<string, unknown>>;
 }
 
-/** The global name the ops sit under until the prelude captures and deletes them. */
-export const OPS_GLOBAL = '__islet_ops';
-
 /** Why a run settled with an error the prelude classified itself. */
 export const SETTLE_UNCLONEABLE = 'UNCLONEABLE_VALUE';

@@ -6,7 +6,8 @@
 import type IvmTypes from 'isolated-vm';
 import { IsletError } from '../errors.ts';
 import { loadIvm } from './ivm.ts';
-import { faultFrom } from './faults.ts';
+import { EngineFault, faultFrom } from './faults.ts';
+import { containsSharedMemory } from './shared-memory.ts';
 
 /** A host function the guest prelude may call synchronously. It receives and returns copies. */
 export type HostOp = (...args: unknown[]) => unknown;
@@ -30,6 +31,14 @@ export class GuestRef {
   readonly #ref: IvmTypes.Reference;
   constructor(ref: IvmTypes.Reference) { this.#ref = ref; }
   /** @internal */ static unwrap(r: GuestRef): IvmTypes.Reference { return r.#ref; }
+  /** The value's primitive form when it is not an object or function (no entry into the isolate). */
+  primitive(): { value: unknown } | undefined {
+    const type = this.#ref.typeof;
+    if (type === 'object' || type === 'function') return undefined;
+    if (type === 'undefined') return { value: undefined };
+    try { return { value: this.#ref.copySync() }; } catch { return undefined; }
+  }
+
   /** Lets the isolate collect the value. Idempotent. */
   release(): void { try { this.#ref.release(); } catch { /* already released */ } }
 }
@@ -120,17 +129,24 @@ export class EngineContext {
   }
 
   /**
-   * Puts the ops on the global object under `name` as synchronous functions, for the prelude to
-   * capture and delete before any guest code runs. Arguments and results are copied.
+   * Runs the prelude script, whose completion value is a boot function, and calls it with the ops
+   * (as plain synchronous functions that copy their arguments and results) followed by `extra`
+   * (copied). Returns a reference to what boot returns. No isolated-vm object is left in the
+   * context: the ops live only in the prelude's closures.
    */
-  installOps(name: string, ops: object): void {
-    const table = new this.#ivm.ExternalCopy({}).copyInto({ release: true });
-    this.#context.global.setSync(name, table);
-    const target = this.#context.global.getSync(name, { reference: true }) as IvmTypes.Reference<Record<string, unknown>>;
-    for (const [opName, op] of Object.entries(ops) as [string, HostOp][]) {
-      target.setSync(opName, new this.#ivm.Callback(op, { sync: true }));
+  boot(prelude: EngineScript, ops: readonly HostOp[], extra: unknown, timeoutMs: number): GuestRef {
+    const ivm = this.#ivm;
+    let bootFn: IvmTypes.Reference | undefined;
+    try {
+      bootFn = EngineScript.unwrap(prelude).runSync(this.#context, { timeout: wholeMs(timeoutMs), reference: true }) as IvmTypes.Reference;
+      const args = [...ops.map((op) => new ivm.Callback(op, { sync: true })), copyIn(ivm, extra)];
+      const ref = bootFn.applySync(undefined, args, { timeout: wholeMs(timeoutMs), result: { reference: true } }) as IvmTypes.Reference;
+      return new GuestRef(ref);
+    } catch (error) {
+      throw faultFrom(error, this.isolate);
+    } finally {
+      bootFn?.release();
     }
-    target.release();
   }
 
   /** Runs a compiled script; returns a reference to its completion value. */
@@ -180,7 +196,7 @@ export class EngineContext {
       const passed = args.map((arg) => {
         if (arg instanceof GuestRef) return GuestRef.unwrap(arg).derefInto({ release: true });
         if (arg === null || typeof arg !== 'object') return arg;
-        return new ivm.ExternalCopy(arg).copyInto({ release: true });
+        return copyIn(ivm, arg);
       });
       return GuestRef.unwrap(fn).applySync(undefined, passed as IvmTypes.Transferable[], {
         timeout: wholeMs(timeoutMs),
@@ -195,6 +211,12 @@ export class EngineContext {
   release(): void {
     try { this.#context.release(); } catch { /* isolate already disposed */ }
   }
+}
+
+/** Copies a host value into an isolate, refusing shared memory. */
+function copyIn(ivm: typeof IvmTypes, value: unknown): IvmTypes.Copy<unknown> {
+  if (containsSharedMemory(value)) throw new EngineFault('uncloneable', 'Shared memory (SharedArrayBuffer) cannot be copied into a sandbox.');
+  return new ivm.ExternalCopy(value).copyInto({ release: true });
 }
 
 /** isolated-vm takes whole milliseconds, at least 1. */

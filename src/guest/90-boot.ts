@@ -2,7 +2,7 @@
  * The prelude's entry: captures the ops, removes what guests must not have, installs `console`,
  * `host` and `env`, and returns the dispatcher the host drives the context with.
  */
-import { OPS_GLOBAL, type GuestInit, type GuestOps, type WireError } from '../bridge/protocol.ts';
+import type { GuestInit, GuestOps, WireError } from '../bridge/protocol.ts';
 import {
   ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, PromisePrototypeThen,
   PromiseResolve, ReflectApply, ReflectOwnKeys, StringCtor, globalObject,
@@ -15,13 +15,19 @@ import { formatArgs, inspect } from './10-inspect.ts';
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
 
 /** The host's commands, as the dispatcher receives them. */
-export type Command = 'init' | 'arm' | 'script' | 'resolve' | 'message';
+export type Command = 'arm' | 'script' | 'resolve' | 'message';
 
-/** Boots the prelude in the current context and returns the dispatcher. */
-export function boot(): (command: Command, a?: unknown, b?: unknown, c?: unknown) => unknown {
+/**
+ * Boots the prelude in the current context and returns the dispatcher. The host calls this once,
+ * before any guest code, with the ops (in OP_NAMES order) and the context's init record; the ops
+ * live on only in these closures.
+ */
+export function boot(
+  op_console_write: GuestOps['op_console_write'], op_service_call: GuestOps['op_service_call'],
+  op_message_emit: GuestOps['op_message_emit'], op_run_settle: GuestOps['op_run_settle'], init: GuestInit,
+): (command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown {
   const global = globalObject as unknown as Record<string, unknown>;
-  const ops = global[OPS_GLOBAL] as GuestOps;
-  delete global[OPS_GLOBAL];
+  const ops: GuestOps = { op_console_write, op_service_call, op_message_emit, op_run_settle };
   for (const name of REMOVED_GLOBALS) delete global[name];
 
   const write = (stream: 1 | 2, text: string): void => { ops.op_console_write(stream, text); };
@@ -30,6 +36,8 @@ export function boot(): (command: Command, a?: unknown, b?: unknown, c?: unknown
   };
   const link = new HostLink(ops, reportError);
   defineGlobal('console', createConsole(write));
+  defineGlobal('host', link.build(init.services));
+  defineGlobal('env', freezeRecord(init.env));
 
   let armed: { token: number; args: readonly unknown[] } | undefined;
 
@@ -68,17 +76,12 @@ export function boot(): (command: Command, a?: unknown, b?: unknown, c?: unknown
     enumerable: false, writable: false, configurable: false,
   });
 
-  return function dispatch(command: Command, a?: unknown, b?: unknown, c?: unknown): unknown {
+  return function dispatch(command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
     switch (command) {
-      case 'init': {
-        const init = a as GuestInit;
-        defineGlobal('host', link.build(init.services));
-        defineGlobal('env', freezeRecord(init.env));
-        return undefined;
-      }
       case 'arm': armed = { token: a as number, args: b as readonly unknown[] }; return undefined;
       case 'script': settle(a as number, b); return undefined;
-      case 'resolve': link.settle(a as number, b === true, c); return undefined;
+      // A primitive result arrives as (id, true, 0, value) to skip a copy; anything else as (id, ok, payload).
+      case 'resolve': link.settle(a as number, b === true, d === undefined ? c : [c, d]); return undefined;
       case 'message': link.deliver(StringCtor(a), b); return undefined;
       default: return undefined;
     }

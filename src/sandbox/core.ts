@@ -9,7 +9,7 @@
 import { EngineContext, EngineIsolate, EngineModule, EngineScript, GuestRef } from '../engine/isolate.ts';
 import { EngineFault, faultFrom } from '../engine/faults.ts';
 import { IsletError, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
-import { OPS_GLOBAL, type GuestInit, type GuestOps, type OpResult, type WireArg, type WireError, type WireResult } from '../bridge/protocol.ts';
+import { OP_NAMES, type GuestInit, type GuestOps, type OpResult, type WireArg, type WireError, type WireResult } from '../bridge/protocol.ts';
 import { validateServiceArgs } from '../bridge/validate.ts';
 import { PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
 import { resolveWith, toJavaScript, type ModuleLoader } from './modules.ts';
@@ -60,6 +60,14 @@ export interface RunOutcome {
 }
 
 const MAX_PENDING_CALLS = 10_000;
+const WARM_TIMEOUT_MS = 1000;
+const HEAP_SAMPLE_AFTER_NS = 250_000n;
+const SCRIPT_CACHE_SIZE = 64;
+const SCRIPT_CACHE_MAX_SOURCE = 64 * 1024;
+
+function isPrimitive(value: unknown): boolean {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function');
+}
 const MAX_ARGS = 64;
 
 /** A run in flight: its budget, its usage and the one way it settles. */
@@ -76,8 +84,12 @@ class ActiveRun {
   readonly done: Promise<RunOutcome>;
   #resolve!: (outcome: RunOutcome) => void;
 
-  constructor(token: number, limits: Limits) {
+  readonly #sampleHeap: () => number;
+
+  constructor(token: number, limits: Limits, sampleHeap: () => number, lastHeap: number) {
     this.token = token;
+    this.#sampleHeap = sampleHeap;
+    this.heapPeak = lastHeap;
     this.cpuBudgetNs = BigInt(Math.round(limits.cpuMs * 1e6));
     this.wallDeadline = this.started + limits.wallMs;
     this.done = new Promise((resolve) => { this.#resolve = resolve; });
@@ -86,6 +98,10 @@ class ActiveRun {
   get settled(): boolean { return this.#settled; }
 
   usage(): Usage {
+    if (!this.#settled && (this.cpuUsedNs > HEAP_SAMPLE_AFTER_NS || this.heapPeak === 0)) {
+      const heap = this.#sampleHeap();
+      if (heap > this.heapPeak) this.heapPeak = heap;
+    }
     return {
       cpuMs: Number(this.cpuUsedNs) / 1e6,
       wallMs: performance.now() - this.started,
@@ -96,16 +112,18 @@ class ActiveRun {
 
   succeed(value: unknown): void {
     if (this.#settled) return;
+    const usage = this.usage();
     this.#settled = true;
-    this.#resolve({ ok: true, value, usage: this.usage() });
+    this.#resolve({ ok: true, value, usage });
   }
 
   fail(error: IsletError): void {
     if (this.#settled) return;
+    const usage = this.usage();
     this.#settled = true;
     const info: { code: ErrorCode; message: string; guest?: GuestErrorInfo } = { code: error.code, message: error.message };
     if (error.guest !== undefined) info.guest = error.guest;
-    this.#resolve({ ok: false, error: info, usage: this.usage() });
+    this.#resolve({ ok: false, error: info, usage });
   }
 }
 
@@ -118,6 +136,13 @@ export class RunCore {
   #prelude: EngineScript | undefined;
   #context: EngineContext | undefined;
   #dispatch: GuestRef | undefined;
+  /** A fresh context booted ahead of time (non-persistent cores), taken by the next run. */
+  #warm: { context: EngineContext; dispatch: GuestRef } | undefined;
+  #warming = false;
+  /** The isolate's heap at its last sample: short runs report it instead of sampling (6 us) again. */
+  #lastHeap = 0;
+  readonly #scripts = new Map<string, EngineScript>();
+  #opList: readonly ((...args: unknown[]) => unknown)[] | undefined;
   #run: ActiveRun | undefined;
   #tokens = 0;
   #callIds = 0;
@@ -170,7 +195,7 @@ export class RunCore {
   }
 
   async #runNow(spec: RunSpec): Promise<RunOutcome> {
-    const run = new ActiveRun(++this.#tokens, this.#settings.limits);
+    const run = new ActiveRun(++this.#tokens, this.#settings.limits, () => this.#sampleHeap(), this.#lastHeap);
     if (this.#disposed) {
       run.fail(new IsletError('DISPOSED', 'The sandbox is disposed; create a new one.'));
       return run.done;
@@ -192,16 +217,26 @@ export class RunCore {
     const outcome = await run.done;
     clearTimeout(wallTimer);
     this.#run = undefined;
-    if (!this.#settings.persistent) this.#dropContext();
+    if (!this.#settings.persistent) {
+      this.#dropContext();
+      this.#scheduleWarm();
+    }
     return outcome;
   }
 
   async #start(run: ActiveRun, spec: RunSpec): Promise<void> {
     if (spec.kind === 'script') {
       const context = this.#ensureContext(run);
-      const script = this.#ensureIsolate().compileScript(toJavaScript(spec.source, spec.filename), spec.filename);
+      const script = this.#compileCached(spec.source, spec.filename);
       const completion = this.#enter(run, (ms) => context.runScript(script, ms));
       if (completion === undefined || run.settled) return;
+      // A primitive completion value settles here; objects go back in, since they may be thenables.
+      const primitive = completion.primitive();
+      if (primitive !== undefined) {
+        completion.release();
+        run.succeed(primitive.value);
+        return;
+      }
       this.#enter(run, (ms) => context.call(this.#requireDispatch(), ['script', run.token, completion], ms));
       return;
     }
@@ -257,15 +292,65 @@ export class RunCore {
   #ensureContext(run: ActiveRun): EngineContext {
     const isolate = this.#ensureIsolate();
     if (this.#context !== undefined && this.#dispatch !== undefined) return this.#context;
+    const warm = this.#warm;
+    this.#warm = undefined;
+    if (warm !== undefined && warm.context.isolate === isolate) {
+      this.#context = warm.context;
+      this.#dispatch = warm.dispatch;
+      return warm.context;
+    }
     const context = isolate.newContext();
-    context.installOps(OPS_GLOBAL, this.#ops());
-    const dispatch = this.#enter(run, (ms) => context.runScript(this.#prelude as EngineScript, ms));
-    if (dispatch === undefined) throw new IsletError('INTERNAL', 'The guest prelude did not start.');
+    const dispatch = this.#enter(run, (ms) => context.boot(this.#prelude as EngineScript, this.#bootOps(), this.#init(), ms));
+    if (dispatch === undefined) {
+      context.release();
+      throw new IsletError(run.settled ? 'CPU_LIMIT' : 'INTERNAL', 'The guest prelude did not start.');
+    }
     this.#context = context;
     this.#dispatch = dispatch;
-    const init: GuestInit = { services: this.#settings.services, env: this.#settings.env };
-    this.#enter(run, (ms) => context.call(dispatch, ['init', init], ms));
     return context;
+  }
+
+  /** Boots the next run's fresh context while the host is otherwise idle, off the run's critical path. */
+  #scheduleWarm(): void {
+    if (this.#warming || this.#warm !== undefined || this.#disposed) return;
+    this.#warming = true;
+    setImmediate(() => {
+      this.#warming = false;
+      if (this.#disposed || this.#warm !== undefined || this.#isolate === undefined || this.#isolate.isDisposed) return;
+      const isolate = this.#isolate;
+      const context = isolate.newContext();
+      try {
+        const dispatch = context.boot(this.#prelude as EngineScript, this.#bootOps(), this.#init(), WARM_TIMEOUT_MS);
+        this.#warm = { context, dispatch };
+      } catch {
+        context.release();
+      }
+    }).unref();
+  }
+
+  #bootOps(): readonly ((...args: unknown[]) => unknown)[] {
+    if (this.#opList === undefined) {
+      const ops = this.#ops();
+      this.#opList = OP_NAMES.map((name) => ops[name] as (...args: unknown[]) => unknown);
+    }
+    return this.#opList;
+  }
+
+  #init(): GuestInit {
+    return { services: this.#settings.services, env: this.#settings.env };
+  }
+
+  #compileCached(source: string, filename: string): EngineScript {
+    const isolate = this.#ensureIsolate();
+    const key = `${filename}\0${source}`;
+    const hit = this.#scripts.get(key);
+    if (hit !== undefined) return hit;
+    const script = isolate.compileScript(toJavaScript(source, filename), filename);
+    if (source.length <= SCRIPT_CACHE_MAX_SOURCE) {
+      if (this.#scripts.size >= SCRIPT_CACHE_SIZE) this.#scripts.delete(this.#scripts.keys().next().value as string);
+      this.#scripts.set(key, script);
+    }
+    return script;
   }
 
   #requireDispatch(): GuestRef {
@@ -295,14 +380,24 @@ export class RunCore {
     if (isolate !== undefined && !isolate.isDisposed) {
       const after = isolate.cpuTimeNs;
       if (after > before) run.cpuUsedNs += after - before;
-      const heap = isolate.heapBytes();
-      if (heap > run.heapPeak) run.heapPeak = heap;
+      // Heap is sampled after entries long enough to allocate much, and when the run settles.
+      if (after - before > HEAP_SAMPLE_AFTER_NS) {
+        const heap = this.#sampleHeap();
+        if (heap > run.heapPeak) run.heapPeak = heap;
+      }
     }
     if (failure === undefined && !run.settled && run.cpuUsedNs > run.cpuBudgetNs) failure = this.#cpuError();
     if (failure !== undefined && !run.settled) {
       run.fail(failure);
       this.#afterFailure(failure.code);
     }
+  }
+
+  #sampleHeap(): number {
+    const isolate = this.#isolate;
+    if (isolate === undefined || isolate.isDisposed) return 0;
+    this.#lastHeap = isolate.heapBytes();
+    return this.#lastHeap;
   }
 
   #remainingMs(run: ActiveRun): number {
@@ -348,6 +443,9 @@ export class RunCore {
 
   #dropIsolate(): void {
     this.#dropContext();
+    if (this.#warm !== undefined) { this.#warm.dispatch.release(); this.#warm.context.release(); this.#warm = undefined; }
+    this.#scripts.clear();
+    this.#lastHeap = 0;
     this.#isolate?.dispose();
     this.#isolate = undefined;
     this.#prelude = undefined;
@@ -419,6 +517,10 @@ export class RunCore {
     if (context === undefined || dispatch === undefined) return;
     this.#enter(run, (ms) => {
       try {
+        const result = payload as WireResult;
+        if (ok && result[0] === 0 && isPrimitive(result[1]) && result[1] !== undefined) {
+          return context.call(dispatch, ['resolve', id, true, 0, result[1]], ms);
+        }
         return context.call(dispatch, ['resolve', id, ok, payload], ms);
       } catch (error) {
         if (!ok && error instanceof EngineFault && error.kind === 'guest' && error.guest?.message === (payload as WireError).message) {

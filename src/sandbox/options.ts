@@ -1,5 +1,6 @@
 /** The Sandbox's options and their validation: every bad value throws INVALID_OPTIONS naming it. */
 import { invalidOption } from '../errors.ts';
+import { containsSharedMemory } from '../engine/shared-memory.ts';
 import { DEFAULT_LIMITS, MAX_LIMITS, MIN_LIMITS, type Limits } from './limits.ts';
 
 /** A host service: a function, or a namespace of them (nested at most three deep). */
@@ -108,9 +109,10 @@ function resolveEnv(input: unknown): Readonly<Record<string, unknown>> {
   const out = Object.create(null) as Record<string, unknown>;
   for (const [key, value] of Object.entries(input)) {
     try {
+      if (containsSharedMemory(value)) throw new Error('shared memory');
       out[key] = structuredClone(value);
     } catch {
-      throw invalidOption(`env.${key}`, 'the value cannot be structured-cloned (functions, symbols and class instances with private state cannot cross into a sandbox)');
+      throw invalidOption(`env.${key}`, 'the value cannot be structured-cloned into a sandbox (functions, symbols, shared memory and class instances with private state cannot cross)');
     }
   }
   return Object.freeze(out);

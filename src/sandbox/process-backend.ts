@@ -32,7 +32,7 @@ export class ProcessBackend implements Backend {
   readonly #link: SandboxLink;
   #worker: WorkerProcess | undefined;
   #runs = new Map<number, InFlightRun>();
-  #sends = new Map<number, { resolve(): void; reject(e: unknown): void }>();
+  #sends = new Map<number, { worker: WorkerProcess; resolve(): void; reject(e: unknown): void }>();
   #ids = 0;
   #disposed = false;
 
@@ -68,7 +68,7 @@ export class ProcessBackend implements Backend {
     }
     const id = ++this.#ids;
     return new Promise((resolve, reject) => {
-      this.#sends.set(id, { resolve, reject });
+      this.#sends.set(id, { worker, resolve, reject });
       if (!worker.send({ t: 'send', id, event, data } satisfies ParentMessage)) {
         this.#sends.delete(id);
         reject(new IsletError('ISOLATE_CRASHED', 'The worker process is gone.'));
@@ -141,6 +141,7 @@ export class ProcessBackend implements Backend {
       }
     }
     for (const [id, pending] of [...this.#sends]) {
+      if (pending.worker !== worker) continue;
       this.#sends.delete(id);
       pending.reject(new IsletError('ISOLATE_CRASHED', 'The worker process hosting the isolate died.'));
     }

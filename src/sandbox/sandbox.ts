@@ -1,5 +1,6 @@
 /** `Sandbox`: the library face of islet. */
 import { IsletError, invalidOption } from '../errors.ts';
+import { containsSharedMemory } from '../engine/shared-memory.ts';
 import type { WireArg, WireResult } from '../bridge/protocol.ts';
 import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './options.ts';
 import { ServiceDispatcher } from './services.ts';
@@ -169,7 +170,10 @@ function validateRun(kind: RunSpec['kind'], source: unknown, options: unknown, d
   }
   let args: unknown[] = [];
   try {
-    args = structuredClone([...(o.args ?? [])]);
+    if (o.args !== undefined && o.args.length > 0) {
+      if (containsSharedMemory(o.args)) throw new Error('shared memory');
+      args = structuredClone([...o.args]);
+    }
   } catch {
     throw invalidOption('args', 'the arguments cannot be structured-cloned');
   }

@@ -1,7 +1,6 @@
 /** Host-side dispatch of service calls: decode handles, call the service, encode the result. */
 import { Handle, ResourceTable } from '../bridge/handles.ts';
 import type { WireArg, WireResult } from '../bridge/protocol.ts';
-import { IsletError } from '../errors.ts';
 import { toWireError } from './core.ts';
 import type { ResolvedOptions } from './options.ts';
 
@@ -33,9 +32,6 @@ export class ServiceDispatcher {
       } catch (error) {
         throw toWireError(error);
       }
-    }
-    if (result instanceof SharedArrayBuffer || (ArrayBuffer.isView(result) && result.buffer instanceof SharedArrayBuffer)) {
-      throw toWireError(new IsletError('UNCLONEABLE_VALUE', 'Host services cannot return shared memory.'));
     }
     return [0, result];
   }

@@ -11,7 +11,7 @@ export function preludeSource(): string {
   const result = buildSync({
     entryPoints: [ENTRY],
     bundle: true,
-    format: 'cjs',
+    format: 'esm',
     platform: 'neutral',
     target: 'es2024',
     write: false,
@@ -19,8 +19,11 @@ export function preludeSource(): string {
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.text;
-  if (code === undefined) throw new Error('esbuild produced no prelude');
-  cached = `(function () {\n"use strict";\nconst module = { exports: {} };\nconst exports = module.exports;\n${code}\nreturn module.exports.boot;\n})()`;
+  // ESM output hoists every module into one scope (no per-module export objects to build in each
+  // context); its one export statement becomes the script's completion value.
+  const exported = code === undefined ? null : /export\s*\{\s*(\w+)(?:\s+as\s+boot)?\s*\};?\s*$/.exec(code);
+  if (code === undefined || exported === null) throw new Error('esbuild produced no prelude with a boot export');
+  cached = `(function () {\n"use strict";\n${code.slice(0, exported.index)}\nreturn ${exported[1] ?? 'boot'};\n})()`;
   return cached;
 }
 

@@ -31,10 +31,28 @@ export interface GuestOps {
   op_message_emit(event: unknown, data: unknown): OpResult<null>;
   /** Ends the run identified by `token` with a value (ok) or a WireError (not ok). */
   op_run_settle(token: unknown, ok: unknown, payload: unknown): OpResult<null>;
+  /** Starts (or restarts) host timer `id`; the host later sends a `timer` command. */
+  op_timer_start(id: unknown, delayMs: unknown): OpResult<null>;
+  /** Cancels host timer `id`. */
+  op_timer_cancel(id: unknown): OpResult<null>;
+  /** Returns its argument: the copy in and out is V8's structured clone. */
+  op_clone(value: unknown): OpResult<unknown>;
+  /** `length` bytes (at most 65536) from the host's CSPRNG. */
+  op_random_fill(length: unknown): OpResult<Uint8Array>;
+  /** Parses `url` against `base` with the WHATWG URL parser; null when it fails. */
+  op_url_parse(url: unknown, base: unknown): OpResult<UrlParts | null>;
+  /** Applies a URL setter (`href`, `protocol`, ... `hash`) to `href`; null when an href is invalid. */
+  op_url_set(href: unknown, field: unknown, value: unknown): OpResult<UrlParts | null>;
 }
 
-/** The op names, in the order they are installed. */
-export const OP_NAMES = ['op_console_write', 'op_service_call', 'op_message_emit', 'op_run_settle'] as const satisfies readonly (keyof GuestOps)[];
+/** A parsed URL: href, origin, protocol, username, password, host, hostname, port, pathname, search, hash. */
+export type UrlParts = [string, string, string, string, string, string, string, string, string, string, string];
+
+/** The op names, in the order boot receives them. */
+export const OP_NAMES = [
+  'op_console_write', 'op_service_call', 'op_message_emit', 'op_run_settle', 'op_timer_start', 'op_timer_cancel',
+  'op_clone', 'op_random_fill', 'op_url_parse', 'op_url_set',
+] as const satisfies readonly (keyof GuestOps)[];
 
 /** What the guest learns at context start. */
 export interface GuestInit {

@@ -2,7 +2,7 @@
  * The prelude's entry: captures the ops, removes what guests must not have, installs `console`,
  * `host` and `env`, and returns the dispatcher the host drives the context with.
  */
-import type { GuestInit, GuestOps, WireError } from '../bridge/protocol.ts';
+import { OP_NAMES, type GuestInit, type GuestOps, type WireError } from '../bridge/protocol.ts';
 import {
   ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, PromisePrototypeThen,
   PromiseResolve, ReflectApply, ReflectOwnKeys, StringCtor, globalObject,
@@ -10,34 +10,65 @@ import {
 import { createConsole } from './20-console.ts';
 import { HostLink, isHostError } from './30-host.ts';
 import { formatArgs, inspect } from './10-inspect.ts';
+import { DOMException } from './01-dom-exception.ts';
+import { createTimers } from './03-timers.ts';
+import { CustomEvent, Event, EventTarget, setReportException } from './04-event.ts';
+import { AbortController, AbortSignal, setAbortTimer } from './05-abort.ts';
+import { TextDecoder, TextEncoder } from './06-encoding.ts';
+import { atob, btoa } from './07-base64.ts';
+import { URL, URLSearchParams, setUrlOps } from './08-url.ts';
+import { setCloneOp, structuredClone } from './09-clone.ts';
+import { Crypto, setRandomOp } from './11-crypto.ts';
+import { Performance } from './12-performance.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
 
 /** The host's commands, as the dispatcher receives them. */
-export type Command = 'arm' | 'script' | 'resolve' | 'message';
+export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer';
 
 /**
  * Boots the prelude in the current context and returns the dispatcher. The host calls this once,
  * before any guest code, with the ops (in OP_NAMES order) and the context's init record; the ops
  * live on only in these closures.
  */
-export function boot(
-  op_console_write: GuestOps['op_console_write'], op_service_call: GuestOps['op_service_call'],
-  op_message_emit: GuestOps['op_message_emit'], op_run_settle: GuestOps['op_run_settle'], init: GuestInit,
-): (command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown {
+export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown {
   const global = globalObject as unknown as Record<string, unknown>;
-  const ops: GuestOps = { op_console_write, op_service_call, op_message_emit, op_run_settle };
-  for (const name of REMOVED_GLOBALS) delete global[name];
+  const ops = ObjectCreate(null) as Record<string, unknown>;
+  for (let i = 0; i < OP_NAMES.length; i++) ops[OP_NAMES[i] as string] = args[i];
+  const op = ops as unknown as GuestOps;
+  const init = args[OP_NAMES.length] as GuestInit;
+  for (let i = 0; i < REMOVED_GLOBALS.length; i++) delete global[REMOVED_GLOBALS[i] as string];
 
-  const write = (stream: 1 | 2, text: string): void => { ops.op_console_write(stream, text); };
+  const write = (stream: 1 | 2, text: string): void => { op.op_console_write(stream, text); };
   const reportError = (where: string, error: unknown): void => {
     write(2, `Uncaught error in ${where}: ${formatArgs([error])}\n`);
   };
-  const link = new HostLink(ops, reportError);
-  defineGlobal('console', createConsole(write));
-  defineGlobal('host', link.build(init.services));
-  defineGlobal('env', freezeRecord(init.env));
+  const link = new HostLink(op, reportError);
+  const timers = createTimers(op);
+  setReportException((error) => { reportError('an event listener', error); });
+  setAbortTimer((fn, ms) => { timers.setTimeout(fn, ms); });
+  setUrlOps(op);
+  setCloneOp(op.op_clone);
+  setRandomOp(op.op_random_fill);
+  const globals: Record<string, unknown> = {
+    console: createConsole(write),
+    host: link.build(init.services),
+    env: freezeRecord(init.env),
+    DOMException, Event, EventTarget, CustomEvent, AbortController, AbortSignal, TextEncoder, TextDecoder,
+    URL, URLSearchParams, Crypto, Performance, atob, btoa, structuredClone,
+    crypto: Crypto.create(),
+    performance: Performance.create(),
+    setTimeout: timers.setTimeout, setInterval: timers.setInterval,
+    clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval,
+    queueMicrotask(callback: unknown): void {
+      if (typeof callback !== 'function') throw new TypeError("Failed to execute 'queueMicrotask': The callback provided as parameter 1 is not a function.");
+      PromisePrototypeThen(PromiseResolve(undefined), () => { ReflectApply(callback, undefined, []); });
+    },
+    self: globalObject,
+  };
+  const names = ReflectOwnKeys(globals);
+  for (let i = 0; i < names.length; i++) defineGlobal(names[i] as string, globals[names[i] as string]);
 
   let armed: { token: number; args: readonly unknown[] } | undefined;
 
@@ -45,15 +76,15 @@ export function boot(
     PromisePrototypeThen(PromiseResolve(value), (result) => {
       let sent;
       try {
-        sent = ops.op_run_settle(token, true, result);
+        sent = op.op_run_settle(token, true, result);
       } catch (error) {
-        ops.op_run_settle(token, false, { kind: 'uncloneable', error: errorInfo(error) });
+        op.op_run_settle(token, false, { kind: 'uncloneable', error: errorInfo(error) });
         return;
       }
-      if (sent[0] !== true) ops.op_run_settle(token, false, { kind: 'uncloneable', error: { name: 'TypeError', message: sent[1] } });
+      if (sent[0] !== true) op.op_run_settle(token, false, { kind: 'uncloneable', error: { name: 'TypeError', message: sent[1] } });
     }, (error) => {
       const info = errorInfo(error);
-      ops.op_run_settle(token, false, { kind: isHostError(error) ? 'host' : 'thrown', error: info });
+      op.op_run_settle(token, false, { kind: isHostError(error) ? 'host' : 'thrown', error: info });
     });
   };
 
@@ -83,6 +114,7 @@ export function boot(
       // A primitive result arrives as (id, true, 0, value) to skip a copy; anything else as (id, ok, payload).
       case 'resolve': link.settle(a as number, b === true, d === undefined ? c : [c, d]); return undefined;
       case 'message': link.deliver(StringCtor(a), b); return undefined;
+      case 'timer': timers.fire(a as number); return undefined;
       default: return undefined;
     }
   };

@@ -8,9 +8,11 @@
  */
 import { EngineContext, EngineIsolate, EngineModule, EngineScript, GuestRef } from '../engine/isolate.ts';
 import { EngineFault, faultFrom } from '../engine/faults.ts';
+import { containsSharedMemory } from '../engine/shared-memory.ts';
 import { IsletError, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
 import { OP_NAMES, type GuestInit, type GuestOps, type OpResult, type WireArg, type WireError, type WireResult } from '../bridge/protocol.ts';
 import { validateServiceArgs } from '../bridge/validate.ts';
+import { randomFill, urlParse, urlSet } from '../bridge/web-ops.ts';
 import { PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
 import { resolveWith, toJavaScript, type ModuleLoader } from './modules.ts';
 import type { Limits } from './limits.ts';
@@ -60,6 +62,7 @@ export interface RunOutcome {
 }
 
 const MAX_PENDING_CALLS = 10_000;
+const MAX_TIMERS = 10_000;
 const WARM_TIMEOUT_MS = 1000;
 const HEAP_SAMPLE_AFTER_NS = 250_000n;
 const SCRIPT_CACHE_SIZE = 64;
@@ -143,6 +146,8 @@ export class RunCore {
   #lastHeap = 0;
   readonly #scripts = new Map<string, EngineScript>();
   #opList: readonly ((...args: unknown[]) => unknown)[] | undefined;
+  /** Host timers of the current run's context, by guest timer id. Cleared when the run ends. */
+  readonly #timers = new Map<number, NodeJS.Timeout>();
   #run: ActiveRun | undefined;
   #tokens = 0;
   #callIds = 0;
@@ -216,6 +221,7 @@ export class RunCore {
     }
     const outcome = await run.done;
     clearTimeout(wallTimer);
+    this.#clearTimers();
     this.#run = undefined;
     if (!this.#settings.persistent) {
       this.#dropContext();
@@ -434,7 +440,22 @@ export class RunCore {
     }
   }
 
+  #clearTimers(): void {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #fireTimer(id: number, run: ActiveRun): void {
+    this.#timers.delete(id);
+    if (run.settled || this.#run !== run) return;
+    const context = this.#context;
+    const dispatch = this.#dispatch;
+    if (context === undefined || dispatch === undefined) return;
+    this.#enter(run, (ms) => context.call(dispatch, ['timer', id], ms));
+  }
+
   #dropContext(): void {
+    this.#clearTimers();
     this.#dispatch?.release();
     this.#context?.release();
     this.#context = undefined;
@@ -492,6 +513,29 @@ export class RunCore {
         queueMicrotask(() => core.#host.emit(event, data));
         return [true, null];
       },
+      op_timer_start(id, delay): OpResult<null> {
+        const run = core.#run;
+        if (run === undefined || run.settled) return [false, 'timers can only be set while a run is in progress'];
+        if (!Number.isSafeInteger(id) || typeof delay !== 'number' || !(delay >= 0)) return [false, 'invalid timer'];
+        const existing = core.#timers.get(id as number);
+        if (existing !== undefined) clearTimeout(existing);
+        else if (core.#timers.size >= MAX_TIMERS) return [false, `too many live timers (limit ${MAX_TIMERS})`];
+        core.#timers.set(id as number, setTimeout(() => core.#fireTimer(id as number, run), Math.min(delay, 2_147_483_647)));
+        return [true, null];
+      },
+      op_timer_cancel(id): OpResult<null> {
+        const timer = core.#timers.get(id as number);
+        if (timer !== undefined) { clearTimeout(timer); core.#timers.delete(id as number); }
+        return [true, null];
+      },
+      op_clone(value): OpResult<unknown> {
+        // isolated-vm has already structured-cloned the argument; returning it clones it back.
+        if (containsSharedMemory(value)) return [false, 'SharedArrayBuffer cannot be cloned in a sandbox.'];
+        return [true, value];
+      },
+      op_random_fill: randomFill,
+      op_url_parse: urlParse,
+      op_url_set: urlSet,
       op_run_settle(token, ok, payload): OpResult<null> {
         const run = core.#run;
         if (run === undefined || token !== run.token || run.settled) return [true, null];

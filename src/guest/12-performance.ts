@@ -1,0 +1,24 @@
+/**
+ * performance.now() and performance.timeOrigin, coarsened to whole milliseconds so guests get no
+ * sub-millisecond clock for timing side channels (https://w3c.github.io/hr-time/).
+ */
+import { DateNow, MathFloor, ObjectDefineProperty, TypeErrorCtor } from './00-primordials.ts';
+import { EventTarget } from './04-event.ts';
+
+const CONSTRUCT = {};
+
+/** https://w3c.github.io/hr-time/#the-performance-interface */
+export class Performance extends EventTarget {
+  readonly #origin: number;
+  constructor(token?: unknown) {
+    if (token !== CONSTRUCT) throw new TypeErrorCtor('Illegal constructor');
+    super();
+    this.#origin = DateNow();
+  }
+  get timeOrigin(): number { return this.#origin; }
+  now(): number { return MathFloor(DateNow() - this.#origin); }
+  toJSON(): { timeOrigin: number } { return { timeOrigin: this.#origin }; }
+  /** The one Performance instance of a context. */
+  static create(): Performance { return new Performance(CONSTRUCT); }
+}
+ObjectDefineProperty(Performance.prototype, Symbol.toStringTag, { value: 'Performance', configurable: true });

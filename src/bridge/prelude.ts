@@ -1,4 +1,4 @@
-/** Builds the guest prelude (src/guest/, bundled) into one script whose completion value is its boot function. */
+/** Builds the guest prelude (src/guest/, bundled) into one script that installs the guest globals and the boot function. */
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
@@ -20,12 +20,16 @@ export function preludeSource(): string {
   });
   const code = result.outputFiles[0]?.text;
   // ESM output hoists every module into one scope (no per-module export objects to build in each
-  // context); its one export statement becomes the script's completion value.
-  const exported = code === undefined ? null : /export\s*\{\s*(\w+)(?:\s+as\s+boot)?\s*\};?\s*$/.exec(code);
-  if (code === undefined || exported === null) throw new Error('esbuild produced no prelude with a boot export');
-  cached = `(function () {\n"use strict";\n${code.slice(0, exported.index)}\nreturn ${exported[1] ?? 'boot'};\n})()`;
+  // context). The prelude installs its globals and the boot function (BOOT_GLOBAL); its export
+  // statement is dropped.
+  const exported = code === undefined ? null : /export\s*\{[^}]*\};?\s*$/.exec(code);
+  if (code === undefined || exported === null) throw new Error('esbuild produced no prelude');
+  cached = `(function () {\n"use strict";\n${code.slice(0, exported.index)}\n})();`;
   return cached;
 }
+
+/** The global the prelude leaves its boot function on (boot deletes it). */
+export const BOOT_GLOBAL = '__islet_boot';
 
 /** The file name guest stack frames show for prelude code. */
 export const PRELUDE_FILENAME = 'islet:prelude';

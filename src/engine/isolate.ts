@@ -15,6 +15,8 @@ export type HostOp = (...args: unknown[]) => unknown;
 /** Options for a new isolate. */
 export interface IsolateOptions {
   memoryMb: number;
+  /** A snapshot to start from (see snapshot.ts). */
+  snapshot?: IvmTypes.ExternalCopy<ArrayBuffer> | undefined;
   /** Called when isolated-vm reports a catastrophic error (the process may be unsound after it). */
   onCatastrophicError?: (message: string) => void;
 }
@@ -53,6 +55,7 @@ export class EngineIsolate {
     this.#ivm = loadIvm();
     this.#isolate = new this.#ivm.Isolate({
       memoryLimit: Math.max(8, options.memoryMb),
+      ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
       onCatastrophicError: (message: string) => {
         this.#crashed = message;
         options.onCatastrophicError?.(message);
@@ -129,16 +132,19 @@ export class EngineContext {
   }
 
   /**
-   * Runs the prelude script, whose completion value is a boot function, and calls it with the ops
+   * Boots the context: runs `prelude` first when given (contexts from a snapshot already have it),
+   * takes the boot function the prelude left on the global `bootGlobal`, and calls it with the ops
    * (as plain synchronous functions that copy their arguments and results) followed by `extra`
-   * (copied). Returns a reference to what boot returns. No isolated-vm object is left in the
-   * context: the ops live only in the prelude's closures.
+   * (copied). Returns a reference to what boot returns. Boot deletes its global, so no
+   * isolated-vm object is left reachable: the ops live only in the prelude's closures.
    */
-  boot(prelude: EngineScript, ops: readonly HostOp[], extra: unknown, timeoutMs: number): GuestRef {
+  boot(prelude: EngineScript | undefined, bootGlobal: string, ops: readonly HostOp[], extra: unknown, timeoutMs: number): GuestRef {
     const ivm = this.#ivm;
     let bootFn: IvmTypes.Reference | undefined;
     try {
-      bootFn = EngineScript.unwrap(prelude).runSync(this.#context, { timeout: wholeMs(timeoutMs), reference: true }) as IvmTypes.Reference;
+      if (prelude !== undefined) EngineScript.unwrap(prelude).runSync(this.#context, { timeout: wholeMs(timeoutMs) });
+      bootFn = this.#context.global.getSync(bootGlobal, { reference: true }) as IvmTypes.Reference;
+      if (bootFn.typeof !== 'function') throw new EngineFault('crashed', 'The prelude did not install its boot function.');
       const args = [...ops.map((op) => new ivm.Callback(op, { sync: true })), copyIn(ivm, extra)];
       const ref = bootFn.applySync(undefined, args, { timeout: wholeMs(timeoutMs), result: { reference: true } }) as IvmTypes.Reference;
       return new GuestRef(ref);

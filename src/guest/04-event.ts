@@ -4,8 +4,8 @@ import {
   ObjectDefineProperty, ReflectApply, SafeMap, StringCtor, TypeErrorCtor,
 } from './00-primordials.ts';
 import { DOMException } from './01-dom-exception.ts';
+import { timeOrigin } from './02-clock.ts';
 
-const timeOrigin = DateNow();
 
 /** Reports an exception thrown by a listener (set by the prelude's boot to write to stderr). */
 export let reportException: (error: unknown) => void = () => {};
@@ -38,7 +38,7 @@ export class Event {
   #phase = 0;
   #dispatching = false;
   #inPassive = false;
-  #timeStamp = DateNow() - timeOrigin;
+  #timeStamp = DateNow() - timeOrigin();
 
   constructor(type: string, init?: EventInit) {
     if (arguments.length === 0) throw new TypeErrorCtor("Failed to construct 'Event': 1 argument required, but only 0 present.");

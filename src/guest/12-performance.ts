@@ -4,20 +4,19 @@
  */
 import { DateNow, MathFloor, ObjectDefineProperty, TypeErrorCtor } from './00-primordials.ts';
 import { EventTarget } from './04-event.ts';
+import { timeOrigin } from './02-clock.ts';
 
 const CONSTRUCT = {};
 
 /** https://w3c.github.io/hr-time/#the-performance-interface */
 export class Performance extends EventTarget {
-  readonly #origin: number;
   constructor(token?: unknown) {
     if (token !== CONSTRUCT) throw new TypeErrorCtor('Illegal constructor');
     super();
-    this.#origin = DateNow();
   }
-  get timeOrigin(): number { return this.#origin; }
-  now(): number { return MathFloor(DateNow() - this.#origin); }
-  toJSON(): { timeOrigin: number } { return { timeOrigin: this.#origin }; }
+  get timeOrigin(): number { return timeOrigin(); }
+  now(): number { return MathFloor(DateNow() - timeOrigin()); }
+  toJSON(): { timeOrigin: number } { return { timeOrigin: timeOrigin() }; }
   /** The one Performance instance of a context. */
   static create(): Performance { return new Performance(CONSTRUCT); }
 }

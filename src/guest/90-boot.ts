@@ -20,6 +20,7 @@ import { URL, URLSearchParams, setUrlOps } from './08-url.ts';
 import { setCloneOp, structuredClone } from './09-clone.ts';
 import { Crypto, setRandomOp } from './11-crypto.ts';
 import { Performance } from './12-performance.ts';
+import { resetClock } from './02-clock.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
@@ -27,64 +28,80 @@ const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const
 /** The host's commands, as the dispatcher receives them. */
 export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer';
 
+/** The global the host reads the boot function from (and boot deletes) before any guest code runs. */
+export const BOOT_GLOBAL = '__islet_boot';
+
+// Everything below up to boot() runs once per prelude evaluation: in the snapshot, or in each new
+// context when there is no snapshot. Nothing here may depend on time, randomness or the tenant.
+// The ops arrive later, at boot; until then `ops` is empty and nothing calls it.
+const ops = ObjectCreate(null) as GuestOps;
+const global = globalObject as unknown as Record<string, unknown>;
+
+const write = (stream: 1 | 2, text: string): void => { ops.op_console_write(stream, text); };
+const reportError = (where: string, error: unknown): void => {
+  write(2, `Uncaught error in ${where}: ${formatArgs([error])}\n`);
+};
+const timers = createTimers(ops);
+setReportException((error) => { reportError('an event listener', error); });
+setAbortTimer((fn, ms) => { timers.setTimeout(fn, ms); });
+setUrlOps(ops);
+
+const staticGlobals: Record<string, unknown> = {
+  console: createConsole(write),
+  DOMException, Event, EventTarget, CustomEvent, AbortController, AbortSignal, TextEncoder, TextDecoder,
+  URL, URLSearchParams, Crypto, Performance, atob, btoa, structuredClone,
+  crypto: Crypto.create(),
+  performance: Performance.create(),
+  setTimeout: timers.setTimeout, setInterval: timers.setInterval,
+  clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval,
+  queueMicrotask(callback: unknown): void {
+    if (typeof callback !== 'function') throw new TypeError("Failed to execute 'queueMicrotask': The callback provided as parameter 1 is not a function.");
+    PromisePrototypeThen(PromiseResolve(undefined), () => { ReflectApply(callback, undefined, []); });
+  },
+  self: globalObject,
+};
+const staticNames = ReflectOwnKeys(staticGlobals);
+for (let i = 0; i < staticNames.length; i++) defineGlobal(staticNames[i] as string, staticGlobals[staticNames[i] as string]);
+
+let booted = false;
+let armed: { token: number; args: readonly unknown[] } | undefined;
+
+ObjectDefineProperty(globalObject, BOOT_GLOBAL, { value: boot, writable: true, configurable: true, enumerable: false });
+
 /**
- * Boots the prelude in the current context and returns the dispatcher. The host calls this once,
- * before any guest code, with the ops (in OP_NAMES order) and the context's init record; the ops
- * live on only in these closures.
+ * Boots the context and returns the dispatcher. The host calls this once, before any guest code,
+ * with the ops (in OP_NAMES order) and the context's init record; boot deletes its own global, so
+ * the ops live on only in the prelude's closures.
  */
 export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown {
-  const global = globalObject as unknown as Record<string, unknown>;
-  const ops = ObjectCreate(null) as Record<string, unknown>;
-  for (let i = 0; i < OP_NAMES.length; i++) ops[OP_NAMES[i] as string] = args[i];
-  const op = ops as unknown as GuestOps;
-  const init = args[OP_NAMES.length] as GuestInit;
+  delete global[BOOT_GLOBAL];
+  if (booted) throw new TypeError('The prelude is already booted.');
+  booted = true;
+  // Removed at boot, not in the snapshot: V8 re-installs some of these when it makes a context.
   for (let i = 0; i < REMOVED_GLOBALS.length; i++) delete global[REMOVED_GLOBALS[i] as string];
-
-  const write = (stream: 1 | 2, text: string): void => { op.op_console_write(stream, text); };
-  const reportError = (where: string, error: unknown): void => {
-    write(2, `Uncaught error in ${where}: ${formatArgs([error])}\n`);
-  };
-  const link = new HostLink(op, reportError);
-  const timers = createTimers(op);
-  setReportException((error) => { reportError('an event listener', error); });
-  setAbortTimer((fn, ms) => { timers.setTimeout(fn, ms); });
-  setUrlOps(op);
-  setCloneOp(op.op_clone);
-  setRandomOp(op.op_random_fill);
-  const globals: Record<string, unknown> = {
-    console: createConsole(write),
-    host: link.build(init.services),
-    env: freezeRecord(init.env),
-    DOMException, Event, EventTarget, CustomEvent, AbortController, AbortSignal, TextEncoder, TextDecoder,
-    URL, URLSearchParams, Crypto, Performance, atob, btoa, structuredClone,
-    crypto: Crypto.create(),
-    performance: Performance.create(),
-    setTimeout: timers.setTimeout, setInterval: timers.setInterval,
-    clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval,
-    queueMicrotask(callback: unknown): void {
-      if (typeof callback !== 'function') throw new TypeError("Failed to execute 'queueMicrotask': The callback provided as parameter 1 is not a function.");
-      PromisePrototypeThen(PromiseResolve(undefined), () => { ReflectApply(callback, undefined, []); });
-    },
-    self: globalObject,
-  };
-  const names = ReflectOwnKeys(globals);
-  for (let i = 0; i < names.length; i++) defineGlobal(names[i] as string, globals[names[i] as string]);
-
-  let armed: { token: number; args: readonly unknown[] } | undefined;
+  const opTable = ops as unknown as Record<string, unknown>;
+  for (let i = 0; i < OP_NAMES.length; i++) opTable[OP_NAMES[i] as string] = args[i];
+  const init = args[OP_NAMES.length] as GuestInit;
+  resetClock();
+  setCloneOp(ops.op_clone);
+  setRandomOp(ops.op_random_fill);
+  const link = new HostLink(ops, reportError);
+  defineGlobal('host', link.build(init.services));
+  defineGlobal('env', freezeRecord(init.env));
 
   const settle = (token: number, value: unknown): void => {
     PromisePrototypeThen(PromiseResolve(value), (result) => {
       let sent;
       try {
-        sent = op.op_run_settle(token, true, result);
+        sent = ops.op_run_settle(token, true, result);
       } catch (error) {
-        op.op_run_settle(token, false, { kind: 'uncloneable', error: errorInfo(error) });
+        ops.op_run_settle(token, false, { kind: 'uncloneable', error: errorInfo(error) });
         return;
       }
-      if (sent[0] !== true) op.op_run_settle(token, false, { kind: 'uncloneable', error: { name: 'TypeError', message: sent[1] } });
+      if (sent[0] !== true) ops.op_run_settle(token, false, { kind: 'uncloneable', error: { name: 'TypeError', message: sent[1] } });
     }, (error) => {
       const info = errorInfo(error);
-      op.op_run_settle(token, false, { kind: isHostError(error) ? 'host' : 'thrown', error: info });
+      ops.op_run_settle(token, false, { kind: isHostError(error) ? 'host' : 'thrown', error: info });
     });
   };
 

@@ -13,7 +13,8 @@ import { IsletError, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
 import { OP_NAMES, type GuestInit, type GuestOps, type OpResult, type WireArg, type WireError, type WireResult } from '../bridge/protocol.ts';
 import { validateServiceArgs } from '../bridge/validate.ts';
 import { randomFill, urlParse, urlSet } from '../bridge/web-ops.ts';
-import { PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
+import { BOOT_GLOBAL, PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
+import { preludeImage } from '../engine/snapshot.ts';
 import { resolveWith, toJavaScript, type ModuleLoader } from './modules.ts';
 import type { Limits } from './limits.ts';
 
@@ -286,11 +287,13 @@ export class RunCore {
   #ensureIsolate(): EngineIsolate {
     if (this.#isolate === undefined || this.#isolate.isDisposed) {
       this.#dropIsolate();
+      const image = preludeImage(preludeSource(), PRELUDE_FILENAME);
       this.#isolate = new EngineIsolate({
         memoryMb: this.#settings.limits.memoryMb,
+        snapshot: image.snapshot,
         onCatastrophicError: (message) => { this.onCatastrophicError?.(message); },
       });
-      this.#prelude = this.#isolate.compileScript(preludeSource(), PRELUDE_FILENAME);
+      this.#prelude = image.snapshot === undefined ? this.#isolate.compileScript(image.source, PRELUDE_FILENAME) : undefined;
     }
     return this.#isolate;
   }
@@ -306,7 +309,7 @@ export class RunCore {
       return warm.context;
     }
     const context = isolate.newContext();
-    const dispatch = this.#enter(run, (ms) => context.boot(this.#prelude as EngineScript, this.#bootOps(), this.#init(), ms));
+    const dispatch = this.#enter(run, (ms) => context.boot(this.#prelude, BOOT_GLOBAL, this.#bootOps(), this.#init(), ms));
     if (dispatch === undefined) {
       context.release();
       throw new IsletError(run.settled ? 'CPU_LIMIT' : 'INTERNAL', 'The guest prelude did not start.');
@@ -326,7 +329,7 @@ export class RunCore {
       const isolate = this.#isolate;
       const context = isolate.newContext();
       try {
-        const dispatch = context.boot(this.#prelude as EngineScript, this.#bootOps(), this.#init(), WARM_TIMEOUT_MS);
+        const dispatch = context.boot(this.#prelude, BOOT_GLOBAL, this.#bootOps(), this.#init(), WARM_TIMEOUT_MS);
         this.#warm = { context, dispatch };
       } catch {
         context.release();

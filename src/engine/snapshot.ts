@@ -1,0 +1,83 @@
+/**
+ * The prelude image: a V8 heap snapshot with the guest standard library already evaluated, so a
+ * new context starts with it instead of running it. Built once per (prelude source, isolated-vm
+ * version, Node version, platform), cached on disk, and verified in a canary *process* before first
+ * use (isolated-vm has had snapshots that crash isolates). When a snapshot cannot be built or fails
+ * its canary, contexts run the prelude script instead, compiled with a V8 code cache.
+ *
+ * The prelude must not bake in a random seed, a key, the time or a tenant's value: per-context
+ * state is set at boot. Set ISLET_SNAPSHOT=0 to turn snapshots off.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type IvmTypes from 'isolated-vm';
+import { ivmVersion, loadIvm } from './ivm.ts';
+
+/** How contexts get the prelude. */
+export interface PreludeImage {
+  /** The snapshot isolates start from, when one is in use. */
+  readonly snapshot: IvmTypes.ExternalCopy<ArrayBuffer> | undefined;
+  /** The prelude script source (run per context when there is no snapshot). */
+  readonly source: string;
+  /** Why there is no snapshot, when there is none. */
+  readonly fallbackReason: string | undefined;
+}
+
+const CANARY = fileURLToPath(new URL('./snapshot-canary.ts', import.meta.url));
+const images = new Map<string, PreludeImage>();
+
+/** Where snapshots are cached: $ISLET_CACHE_DIR, else ~/.cache/islet, else the temp directory. */
+export function cacheDir(): string {
+  const configured = process.env['ISLET_CACHE_DIR'];
+  if (configured !== undefined && configured !== '') return configured;
+  const xdg = process.env['XDG_CACHE_HOME'];
+  return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'islet');
+}
+
+/** The image for `source` (built, loaded or refused once per process). */
+export function preludeImage(source: string, filename: string): PreludeImage {
+  const found = images.get(source);
+  if (found !== undefined) return found;
+  const image = makeImage(source, filename);
+  images.set(source, image);
+  return image;
+}
+
+function makeImage(source: string, filename: string): PreludeImage {
+  if (process.env['ISLET_SNAPSHOT'] === '0') return { snapshot: undefined, source, fallbackReason: 'ISLET_SNAPSHOT=0' };
+  const ivm = loadIvm();
+  const key = createHash('sha256')
+    .update(source).update('\0').update(ivmVersion()).update('\0').update(process.version).update('\0').update(`${process.platform}-${process.arch}`)
+    .digest('hex').slice(0, 32);
+  for (const dir of [cacheDir(), join(tmpdir(), `islet-cache-${process.getuid?.() ?? 'user'}`)]) {
+    const file = join(dir, `prelude-${key}.snapshot`);
+    try {
+      if (existsSync(`${file}.failed`)) return { snapshot: undefined, source, fallbackReason: `the snapshot failed its canary before (${file}.failed)` };
+      if (!existsSync(`${file}.ok`)) {
+        mkdirSync(dir, { recursive: true });
+        const blob = ivm.Isolate.createSnapshot([{ code: source, filename }]);
+        const bytes = Buffer.from(blob.copy());
+        blob.release();
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, bytes);
+        renameSync(tmp, file);
+        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file], { encoding: 'utf8', timeout: 30_000 });
+        if (canary.status !== 0 || !canary.stdout.includes('canary ok')) {
+          writeFileSync(`${file}.failed`, `${canary.status ?? canary.signal ?? 'unknown'}\n${canary.stderr.slice(-2000)}`);
+          return { snapshot: undefined, source, fallbackReason: 'the snapshot failed its canary' };
+        }
+        writeFileSync(`${file}.ok`, 'verified\n');
+      }
+      const bytes = readFileSync(file);
+      const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      return { snapshot: new ivm.ExternalCopy(buffer), source, fallbackReason: undefined };
+    } catch {
+      // An unwritable cache directory: try the next one, then run without a snapshot.
+    }
+  }
+  return { snapshot: undefined, source, fallbackReason: 'no writable cache directory for the snapshot' };
+}

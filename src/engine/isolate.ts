@@ -21,6 +21,9 @@ export interface IsolateOptions {
   onCatastrophicError?: (message: string) => void;
 }
 
+/** V8 code caches for trusted scripts, by source. */
+const codeCaches = new Map<string, IvmTypes.ExternalCopy<ArrayBuffer>>();
+
 /** A compiled script or module, owned by one isolate. */
 export class EngineScript {
   readonly #script: IvmTypes.Script;
@@ -83,6 +86,21 @@ export class EngineIsolate {
   compileScript(code: string, filename: string): EngineScript {
     try {
       return new EngineScript(this.#isolate.compileScriptSync(code, { filename }));
+    } catch (error) {
+      throw faultFrom(error, this).toIsletError();
+    }
+  }
+
+  /**
+   * Compiles a trusted script (the prelude) with a V8 code cache shared by all isolates of this
+   * process: the first compile produces it, later ones consume it.
+   */
+  compileCachedScript(code: string, filename: string): EngineScript {
+    const cache = codeCaches.get(code);
+    try {
+      const script = this.#isolate.compileScriptSync(code, cache === undefined ? { filename, produceCachedData: true } : { filename, cachedData: cache }) as IvmTypes.Script & IvmTypes.CachedDataResult;
+      if (cache === undefined && script.cachedData !== undefined) codeCaches.set(code, script.cachedData);
+      return new EngineScript(script);
     } catch (error) {
       throw faultFrom(error, this).toIsletError();
     }

@@ -293,7 +293,7 @@ export class RunCore {
         snapshot: image.snapshot,
         onCatastrophicError: (message) => { this.onCatastrophicError?.(message); },
       });
-      this.#prelude = image.snapshot === undefined ? this.#isolate.compileScript(image.source, PRELUDE_FILENAME) : undefined;
+      this.#prelude = image.snapshot === undefined ? this.#isolate.compileCachedScript(image.source, PRELUDE_FILENAME) : undefined;
     }
     return this.#isolate;
   }

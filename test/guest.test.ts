@@ -16,7 +16,7 @@ for (const file of files) {
     const source = await readFile(new URL(file, dir), 'utf8');
     const modules: Record<string, string> = { 'harness.ts': harness };
     const fixture = /\/\/ fixture: (\S+)/.exec(source)?.[1];
-    if (fixture !== undefined) modules['fixture.js'] = `export default ${await readFile(new URL(`../fixtures/${fixture}`, import.meta.url), 'utf8')};`;
+    if (fixture !== undefined) modules['fixture.js'] = `export default ${await readFile(new URL(`./fixtures/${fixture}`, import.meta.url), 'utf8')};`;
     await using sandbox = new Sandbox({ limits: { cpuMs: 30_000, wallMs: 60_000, memoryMb: 256 } });
     let results: Result[];
     try {

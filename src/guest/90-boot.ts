@@ -21,6 +21,7 @@ import { setCloneOp, structuredClone } from './09-clone.ts';
 import { Crypto, setRandomOp } from './11-crypto.ts';
 import { Performance } from './12-performance.ts';
 import { resetClock } from './02-clock.ts';
+import { streamGlobals } from './13-streams.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
@@ -59,6 +60,7 @@ const staticGlobals: Record<string, unknown> = {
     PromisePrototypeThen(PromiseResolve(undefined), () => { ReflectApply(callback, undefined, []); });
   },
   self: globalObject,
+  ...streamGlobals,
 };
 const staticNames = ReflectOwnKeys(staticGlobals);
 for (let i = 0; i < staticNames.length; i++) defineGlobal(staticNames[i] as string, staticGlobals[staticNames[i] as string]);

@@ -22,6 +22,10 @@ import { Crypto, setRandomOp } from './11-crypto.ts';
 import { Performance } from './12-performance.ts';
 import { resetClock } from './02-clock.ts';
 import { streamGlobals } from './13-streams.ts';
+import { Blob, File } from './14-blob.ts';
+import { Headers } from './15-headers.ts';
+import { FormData } from './16-formdata.ts';
+import { Request, Response } from './18-request-response.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
@@ -61,6 +65,7 @@ const staticGlobals: Record<string, unknown> = {
   },
   self: globalObject,
   ...streamGlobals,
+  Blob, File, FormData, Headers, Request, Response,
 };
 const staticNames = ReflectOwnKeys(staticGlobals);
 for (let i = 0; i < staticNames.length; i++) defineGlobal(staticNames[i] as string, staticGlobals[staticNames[i] as string]);

@@ -1,0 +1,185 @@
+/** Headers (https://fetch.spec.whatwg.org/#headers-class). */
+import {
+  ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSplice, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor,
+  ReflectApply, ReflectOwnKeys, StringCtor, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToLowerCase,
+  TypeErrorCtor,
+} from './00-primordials.ts';
+
+/** Who may change a Headers object. */
+export type Guard = 'none' | 'immutable' | 'request' | 'response';
+
+/** https://fetch.spec.whatwg.org/#concept-header-value-normalize: strip leading/trailing HTTP whitespace. */
+function normalizeValue(value: unknown): string {
+  const v = StringCtor(value);
+  let start = 0;
+  let end = v.length;
+  const ws = (c: number) => c === 0x09 || c === 0x0a || c === 0x0d || c === 0x20;
+  while (start < end && ws(StringPrototypeCharCodeAt(v, start))) start++;
+  while (end > start && ws(StringPrototypeCharCodeAt(v, end - 1))) end--;
+  return StringPrototypeSlice(v, start, end);
+}
+
+/** A header name is a token (RFC 9110 tchar). */
+function isToken(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = StringPrototypeCharCodeAt(name, i);
+    const ok = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
+      c === 0x21 || (c >= 0x23 && c <= 0x27) || c === 0x2a || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x5e || c === 0x5f || c === 0x60 || c === 0x7c || c === 0x7e;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function checkName(name: unknown, what: string): string {
+  const n = StringCtor(name);
+  if (!isToken(n)) throw new TypeErrorCtor(`Failed to execute '${what}' on 'Headers': Invalid name '${n}'.`);
+  return StringPrototypeToLowerCase(n);
+}
+
+function checkValue(value: unknown, what: string): string {
+  const v = normalizeValue(value);
+  for (let i = 0; i < v.length; i++) {
+    const c = StringPrototypeCharCodeAt(v, i);
+    if (c === 0 || c === 0x0a || c === 0x0d || c > 0xff) throw new TypeErrorCtor(`Failed to execute '${what}' on 'Headers': Invalid value.`);
+  }
+  return v;
+}
+
+let setGuard: (h: Headers, guard: Guard) => void;
+let listOf: (h: Headers) => [string, string][];
+/** Sets a Headers object's guard (Request/Response use it). */
+export function guardHeaders(h: Headers, guard: Guard): Headers { setGuard(h, guard); return h; }
+/** The raw header list, in insertion order, names lowercased. */
+export function headerList(h: Headers): readonly [string, string][] { return listOf(h); }
+
+/** https://fetch.spec.whatwg.org/#headers-class */
+export class Headers {
+  #list: [string, string][] = [];
+  #guard: Guard = 'none';
+
+  constructor(init?: unknown) {
+    if (init === undefined || init === null) return;
+    if (typeof init !== 'object' && typeof init !== 'function') throw new TypeErrorCtor("Failed to construct 'Headers': The provided value is not of type 'HeadersInit'.");
+    const iterator = (init as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+    if (iterator !== undefined) {
+      for (const pair of init as Iterable<unknown>) {
+        const items: unknown[] = [];
+        if (typeof pair !== 'object' || pair === null) throw new TypeErrorCtor("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
+        for (const item of pair as Iterable<unknown>) ArrayPrototypePush(items, item);
+        if (items.length !== 2) throw new TypeErrorCtor("Failed to construct 'Headers': Invalid value: each header pair must have exactly two items.");
+        this.append(items[0] as string, items[1] as string);
+      }
+      return;
+    }
+    const keys = ReflectOwnKeys(init);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string | symbol;
+      if (typeof key === 'symbol') continue;
+      const desc = ObjectGetOwnPropertyDescriptor(init, key);
+      if (desc === undefined || !desc.enumerable) continue;
+      this.append(key, (init as Record<string, string>)[key] as string);
+    }
+  }
+
+  static {
+    setGuard = (h, g) => { h.#guard = g; };
+    listOf = (h) => h.#list;
+  }
+
+  #mutable(what: string): void {
+    if (this.#guard === 'immutable') throw new TypeErrorCtor(`Failed to execute '${what}' on 'Headers': Headers are immutable.`);
+  }
+
+  append(name: string, value: string): void {
+    const n = checkName(name, 'append');
+    const v = checkValue(value, 'append');
+    this.#mutable('append');
+    ArrayPrototypePush(this.#list, [n, v]);
+  }
+
+  delete(name: string): void {
+    const n = checkName(name, 'delete');
+    this.#mutable('delete');
+    for (let i = this.#list.length - 1; i >= 0; i--) if ((this.#list[i] as [string, string])[0] === n) ArrayPrototypeSplice(this.#list, i, 1);
+  }
+
+  get(name: string): string | null {
+    const n = checkName(name, 'get');
+    const values: string[] = [];
+    for (let i = 0; i < this.#list.length; i++) {
+      const e = this.#list[i] as [string, string];
+      if (e[0] === n) ArrayPrototypePush(values, e[1]);
+    }
+    return values.length === 0 ? null : ArrayPrototypeJoin(values, ', ');
+  }
+
+  getSetCookie(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.#list.length; i++) {
+      const e = this.#list[i] as [string, string];
+      if (e[0] === 'set-cookie') ArrayPrototypePush(out, e[1]);
+    }
+    return out;
+  }
+
+  has(name: string): boolean {
+    const n = checkName(name, 'has');
+    for (let i = 0; i < this.#list.length; i++) if ((this.#list[i] as [string, string])[0] === n) return true;
+    return false;
+  }
+
+  set(name: string, value: string): void {
+    const n = checkName(name, 'set');
+    const v = checkValue(value, 'set');
+    this.#mutable('set');
+    let found = false;
+    for (let i = 0; i < this.#list.length; i++) {
+      const e = this.#list[i] as [string, string];
+      if (e[0] !== n) continue;
+      if (!found) { e[1] = v; found = true; } else { ArrayPrototypeSplice(this.#list, i, 1); i--; }
+    }
+    if (!found) ArrayPrototypePush(this.#list, [n, v]);
+  }
+
+  /** https://fetch.spec.whatwg.org/#concept-header-list-sort-and-combine */
+  #sorted(): [string, string][] {
+    const names: string[] = [];
+    for (let i = 0; i < this.#list.length; i++) {
+      const n = (this.#list[i] as [string, string])[0];
+      let seen = false;
+      for (let j = 0; j < names.length; j++) if (names[j] === n) { seen = true; break; }
+      if (!seen) ArrayPrototypePush(names, n);
+    }
+    for (let i = 1; i < names.length; i++) {
+      const item = names[i] as string;
+      let j = i - 1;
+      while (j >= 0 && (names[j] as string) > item) { names[j + 1] = names[j] as string; j--; }
+      names[j + 1] = item;
+    }
+    const out: [string, string][] = [];
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i] as string;
+      if (n === 'set-cookie') {
+        for (let k = 0; k < this.#list.length; k++) { const e = this.#list[k] as [string, string]; if (e[0] === n) ArrayPrototypePush(out, [n, e[1]]); }
+      } else {
+        ArrayPrototypePush(out, [n, this.get(n) as string]);
+      }
+    }
+    return out;
+  }
+
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    if (typeof callback !== 'function') throw new TypeErrorCtor("Failed to execute 'forEach' on 'Headers': parameter 1 is not of type 'Function'.");
+    const list = this.#sorted();
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as [string, string];
+      ReflectApply(callback, thisArg, [e[1], e[0], this]);
+    }
+  }
+  *entries(): IterableIterator<[string, string]> { const l = this.#sorted(); for (let i = 0; i < l.length; i++) yield l[i] as [string, string]; }
+  *keys(): IterableIterator<string> { const l = this.#sorted(); for (let i = 0; i < l.length; i++) yield (l[i] as [string, string])[0]; }
+  *values(): IterableIterator<string> { const l = this.#sorted(); for (let i = 0; i < l.length; i++) yield (l[i] as [string, string])[1]; }
+  [Symbol.iterator](): IterableIterator<[string, string]> { return this.entries(); }
+}
+ObjectDefineProperty(Headers.prototype, Symbol.toStringTag, { value: 'Headers', configurable: true });

@@ -1,0 +1,232 @@
+/** Request and Response (https://fetch.spec.whatwg.org/#request-class, #response-class). */
+import { JSONStringify, ObjectDefineProperty, StringCtor, StringPrototypeCharCodeAt, StringPrototypeToLowerCase, TypeErrorCtor, RangeErrorCtor, NumberCtor } from './00-primordials.ts';
+import { URL } from './08-url.ts';
+import { AbortController, AbortSignal } from './05-abort.ts';
+import { Headers, guardHeaders, headerList } from './15-headers.ts';
+import { bodyMethods, bodyStream, cloneBody, extractBody, isUsed, type InnerBody } from './17-body.ts';
+import type { ReadableStream } from 'web-streams-polyfill';
+import type { Blob } from './14-blob.ts';
+import type { FormData } from './16-formdata.ts';
+
+const METHODS_TO_NORMALIZE = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
+const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'];
+const NULL_BODY_STATUSES = [101, 103, 204, 205, 304];
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
+function normalizeMethod(method: unknown): string {
+  const m = StringCtor(method);
+  for (let i = 0; i < m.length; i++) {
+    const c = StringPrototypeCharCodeAt(m, i);
+    const token = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || '!#$%&\'*+-.^_`|~'.includes(m[i] as string);
+    if (!token) throw new TypeErrorCtor(`'${m}' is not a valid HTTP method.`);
+  }
+  if (m.length === 0) throw new TypeErrorCtor("'' is not a valid HTTP method.");
+  const upper = m.toUpperCase();
+  if (FORBIDDEN_METHODS.includes(upper)) throw new TypeErrorCtor(`'${m}' HTTP method is unsupported.`);
+  return METHODS_TO_NORMALIZE.includes(upper) ? upper : m;
+}
+
+function contentTypeOf(headers: Headers): string | null { return headers.get('content-type'); }
+
+interface RequestInitLike {
+  method?: string; headers?: unknown; body?: unknown; signal?: AbortSignal | null; redirect?: string;
+  cache?: string; credentials?: string; mode?: string; integrity?: string; keepalive?: boolean; duplex?: string;
+  referrer?: string; referrerPolicy?: string; window?: unknown;
+}
+
+let requestBody: (r: Request) => InnerBody | null;
+let setRequestBody: (r: Request, body: InnerBody | null) => void;
+
+/** https://fetch.spec.whatwg.org/#request-class */
+export class Request {
+  readonly #url: string;
+  readonly #method: string;
+  readonly #headers: Headers;
+  #body: InnerBody | null;
+  readonly #signal: AbortSignal;
+  readonly #redirect: string;
+  readonly #cache: string;
+  readonly #credentials: string;
+  readonly #mode: string;
+  readonly #integrity: string;
+  readonly #keepalive: boolean;
+
+  constructor(input: unknown, init?: RequestInitLike) {
+    if (arguments.length === 0) throw new TypeErrorCtor("Failed to construct 'Request': 1 argument required, but only 0 present.");
+    const options = init ?? {};
+    if (typeof options !== 'object') throw new TypeErrorCtor("Failed to construct 'Request': The provided value is not of type 'RequestInit'.");
+    const source = input instanceof Request ? input : undefined;
+    if (source !== undefined) {
+      this.#url = source.url;
+    } else {
+      const parsed = URL.parse(StringCtor(input));
+      if (parsed === null) throw new TypeErrorCtor(`Failed to construct 'Request': Invalid URL '${StringCtor(input)}' (relative URLs need a base, and there is none here).`);
+      if (parsed.username !== '' || parsed.password !== '') throw new TypeErrorCtor("Failed to construct 'Request': Request cannot be constructed from a URL that includes credentials.");
+      this.#url = parsed.href;
+    }
+    this.#method = options.method !== undefined ? normalizeMethod(options.method) : source?.method ?? 'GET';
+    this.#redirect = options.redirect ?? source?.redirect ?? 'follow';
+    if (this.#redirect !== 'follow' && this.#redirect !== 'error' && this.#redirect !== 'manual') {
+      throw new TypeErrorCtor(`Failed to construct 'Request': The provided value '${this.#redirect}' is not a valid enum value of type RequestRedirect.`);
+    }
+    this.#cache = options.cache ?? source?.cache ?? 'default';
+    this.#credentials = options.credentials ?? source?.credentials ?? 'same-origin';
+    this.#mode = options.mode ?? source?.mode ?? 'cors';
+    this.#integrity = options.integrity ?? source?.integrity ?? '';
+    this.#keepalive = options.keepalive ?? source?.keepalive ?? false;
+    const parentSignal = options.signal !== undefined ? options.signal : source?.signal ?? null;
+    this.#signal = parentSignal === null ? new AbortController().signal : AbortSignal.any([parentSignal]);
+    this.#headers = new Headers(options.headers !== undefined ? options.headers : source?.headers);
+    guardHeaders(this.#headers, 'request');
+    const hasBody = options.body !== undefined && options.body !== null;
+    if ((hasBody || (source !== undefined && requestBody(source) !== null && options.body === undefined)) && (this.#method === 'GET' || this.#method === 'HEAD')) {
+      throw new TypeErrorCtor("Failed to construct 'Request': Request with GET/HEAD method cannot have body.");
+    }
+    if (hasBody) {
+      const { body, type } = extractBody(options.body);
+      if (body.stream !== null && options.duplex !== 'half') {
+        throw new TypeErrorCtor("Failed to construct 'Request': The duplex member must be specified for a request with a streaming body.");
+      }
+      this.#body = body;
+      if (type !== null && !this.#headers.has('content-type')) this.#headers.append('content-type', type);
+    } else if (source !== undefined && options.body === undefined) {
+      const inherited = requestBody(source);
+      if (inherited !== null && isUsed(inherited)) throw new TypeErrorCtor("Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used.");
+      // The source's body moves to the new request (https://fetch.spec.whatwg.org/#dom-request step 41).
+      this.#body = inherited === null ? null : { bytes: inherited.bytes, stream: inherited.stream, used: false };
+      if (inherited !== null) inherited.used = true;
+    } else {
+      this.#body = null;
+    }
+  }
+
+  static {
+    requestBody = (r) => r.#body;
+    setRequestBody = (r, body) => { r.#body = body; };
+  }
+
+  get method(): string { return this.#method; }
+  get url(): string { return this.#url; }
+  get headers(): Headers { return this.#headers; }
+  get destination(): string { return ''; }
+  get referrer(): string { return 'about:client'; }
+  get referrerPolicy(): string { return ''; }
+  get mode(): string { return this.#mode; }
+  get credentials(): string { return this.#credentials; }
+  get cache(): string { return this.#cache; }
+  get redirect(): string { return this.#redirect; }
+  get integrity(): string { return this.#integrity; }
+  get keepalive(): boolean { return this.#keepalive; }
+  get isReloadNavigation(): boolean { return false; }
+  get isHistoryNavigation(): boolean { return false; }
+  get signal(): AbortSignal { return this.#signal; }
+  get duplex(): string { return 'half'; }
+  get body(): ReadableStream<Uint8Array> | null { return this.#body === null ? null : bodyStream(this.#body); }
+  get bodyUsed(): boolean { return isUsed(this.#body); }
+  text(): Promise<string> { return bodyMethods.text(this.#body); }
+  json(): Promise<unknown> { return bodyMethods.json(this.#body); }
+  arrayBuffer(): Promise<ArrayBuffer> { return bodyMethods.arrayBuffer(this.#body); }
+  bytes(): Promise<Uint8Array> { return bodyMethods.bytes(this.#body); }
+  blob(): Promise<Blob> { return bodyMethods.blob(this.#body, contentTypeOf(this.#headers)); }
+  formData(): Promise<FormData> { return bodyMethods.formData(this.#body, contentTypeOf(this.#headers)); }
+  clone(): Request {
+    if (isUsed(this.#body)) throw new TypeErrorCtor("Failed to execute 'clone' on 'Request': Request body is already used");
+    const body = cloneBody(this.#body);
+    const copy = new Request(this, { body: null });
+    setRequestBody(copy, body);
+    return copy;
+  }
+}
+ObjectDefineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
+
+
+interface ResponseInitLike { status?: number; statusText?: string; headers?: unknown }
+
+let responseBody: (r: Response) => InnerBody | null;
+let makeResponse: (body: InnerBody | null, status: number, statusText: string, headers: Headers, type: string, url: string) => Response;
+
+/** https://fetch.spec.whatwg.org/#response-class */
+export class Response {
+  #body: InnerBody | null = null;
+  #status = 200;
+  #statusText = '';
+  #headers: Headers;
+  #type = 'default';
+  #url = '';
+
+  constructor(body?: unknown, init?: ResponseInitLike) {
+    const options = init ?? {};
+    if (typeof options !== 'object') throw new TypeErrorCtor("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
+    const status = options.status === undefined ? 200 : NumberCtor(options.status);
+    if (!(status >= 200 && status <= 599) || status !== Math.trunc(status)) {
+      throw new RangeErrorCtor(`Failed to construct 'Response': The status provided (${StringCtor(options.status)}) is outside the range [200, 599].`);
+    }
+    const statusText = options.statusText === undefined ? '' : StringCtor(options.statusText);
+    for (let i = 0; i < statusText.length; i++) {
+      const c = StringPrototypeCharCodeAt(statusText, i);
+      if (c === 0x0a || c === 0x0d || c > 0xff || (c < 0x20 && c !== 0x09)) throw new TypeErrorCtor("Failed to construct 'Response': Invalid statusText");
+    }
+    this.#status = status;
+    this.#statusText = statusText;
+    this.#headers = guardHeaders(new Headers(options.headers), 'response');
+    if (body !== undefined && body !== null) {
+      if (NULL_BODY_STATUSES.includes(status)) throw new TypeErrorCtor(`Failed to construct 'Response': Response with null body status (${status}) cannot have body`);
+      const { body: inner, type } = extractBody(body);
+      this.#body = inner;
+      if (type !== null && !this.#headers.has('content-type')) this.#headers.append('content-type', type);
+    }
+  }
+
+  static {
+    responseBody = (r) => r.#body;
+    makeResponse = (body, status, statusText, headers, type, url) => {
+      const r = new Response(null);
+      r.#body = body; r.#status = status; r.#statusText = statusText; r.#headers = headers; r.#type = type; r.#url = url;
+      return r;
+    };
+  }
+
+  static error(): Response {
+    return makeResponse(null, 0, '', guardHeaders(new Headers(), 'immutable'), 'error', '');
+  }
+
+  static redirect(url: unknown, status = 302): Response {
+    const parsed = URL.parse(StringCtor(url));
+    if (parsed === null) throw new TypeErrorCtor(`Failed to execute 'redirect' on 'Response': Invalid URL '${StringCtor(url)}'`);
+    if (!REDIRECT_STATUSES.includes(NumberCtor(status))) throw new RangeErrorCtor(`Failed to execute 'redirect' on 'Response': Invalid status code ${StringCtor(status)}`);
+    const headers = new Headers({ location: parsed.href });
+    return makeResponse(null, NumberCtor(status), '', guardHeaders(headers, 'immutable'), 'default', '');
+  }
+
+  static json(data: unknown, init?: ResponseInitLike): Response {
+    const text = JSONStringify(data);
+    if (text === undefined) throw new TypeErrorCtor("Failed to execute 'json' on 'Response': The data is not JSON serializable");
+    const response = new Response(text, init);
+    const headers = response.headers;
+    if (headerList(headers).length === 0 || !headers.has('content-type') || headers.get('content-type') === 'text/plain;charset=UTF-8') headers.set('content-type', 'application/json');
+    return response;
+  }
+
+  get type(): string { return this.#type; }
+  get url(): string { return this.#url; }
+  get redirected(): boolean { return false; }
+  get status(): number { return this.#status; }
+  get ok(): boolean { return this.#status >= 200 && this.#status <= 299; }
+  get statusText(): string { return this.#statusText; }
+  get headers(): Headers { return this.#headers; }
+  get body(): ReadableStream<Uint8Array> | null { return this.#body === null ? null : bodyStream(this.#body); }
+  get bodyUsed(): boolean { return isUsed(this.#body); }
+  text(): Promise<string> { return bodyMethods.text(this.#body); }
+  json(): Promise<unknown> { return bodyMethods.json(this.#body); }
+  arrayBuffer(): Promise<ArrayBuffer> { return bodyMethods.arrayBuffer(this.#body); }
+  bytes(): Promise<Uint8Array> { return bodyMethods.bytes(this.#body); }
+  blob(): Promise<Blob> { return bodyMethods.blob(this.#body, contentTypeOf(this.#headers)); }
+  formData(): Promise<FormData> { return bodyMethods.formData(this.#body, contentTypeOf(this.#headers)); }
+  clone(): Response {
+    if (isUsed(this.#body)) throw new TypeErrorCtor("Failed to execute 'clone' on 'Response': Response body is already used");
+    const headers = new Headers(this.#headers);
+    return makeResponse(cloneBody(this.#body), this.#status, this.#statusText, guardHeaders(headers, this.#type === 'error' ? 'immutable' : 'response'), this.#type, this.#url);
+  }
+}
+ObjectDefineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
+void responseBody; void StringPrototypeToLowerCase;

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   MODULE_NOT_FOUND: 'The guest imported a module that is not provided.',
   GUEST_EXCEPTION: 'The guest threw (or rejected with) a value it did not catch.',
   HOST_SERVICE_ERROR: 'A host service the guest called failed.',
+  EGRESS_DENIED: 'The guest fetched a URL its egress policy does not allow.',
   HANDLE_INVALID: 'The guest passed a host handle that is forged, closed, stale or of the wrong kind.',
   UNCLONEABLE_VALUE: 'A value crossing the boundary cannot be structured-cloned.',
   CPU_LIMIT: 'The guest used more CPU time than its budget.',

@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../src/index.ts';
 import { preludeImage } from '../src/engine/snapshot.ts';
 import { preludeSource, PRELUDE_FILENAME } from '../src/bridge/prelude.ts';
+import { OP_NAMES } from '../src/bridge/protocol.ts';
 
 test('the standard library comes from a verified snapshot', () => {
-  const image = preludeImage(preludeSource(), PRELUDE_FILENAME);
+  const image = preludeImage(preludeSource(), PRELUDE_FILENAME, OP_NAMES.length);
   assert.equal(image.fallbackReason, undefined);
   assert.ok(image.snapshot !== undefined);
 });
@@ -36,7 +37,7 @@ test('a snapshot that crashes contexts is caught by the canary process, and isle
     // Deleting these globals inside a snapshot makes V8 abort when it makes a context from it
     // (isolated-vm 7.0.1, Node 24): the kind of snapshot the canary exists for.
     const crashing = `${preludeSource()}\ndelete globalThis.SharedArrayBuffer; delete globalThis.Atomics; delete globalThis.WebAssembly;\n// variant ${Date.now()}`;
-    const image = preludeImage(crashing, PRELUDE_FILENAME);
+    const image = preludeImage(crashing, PRELUDE_FILENAME, OP_NAMES.length);
     assert.equal(image.snapshot, undefined);
     assert.match(image.fallbackReason ?? '', /canary/);
     assert.ok((await readdir(dir)).some((f) => f.endsWith('.failed')));

@@ -43,6 +43,16 @@ export interface GuestOps {
   op_url_parse(url: unknown, base: unknown): OpResult<UrlParts | null>;
   /** Applies a URL setter (`href`, `protocol`, ... `hash`) to `href`; null when an href is invalid. */
   op_url_set(href: unknown, field: unknown, value: unknown): OpResult<UrlParts | null>;
+  /** Starts a subrequest (body: bytes, "stream" or null); the host answers with `fetch` commands. */
+  op_fetch_start(method: unknown, url: unknown, headers: unknown, body: unknown, redirect: unknown): OpResult<number>;
+  /** Sends a request body chunk; false asks the guest to wait for a `drain`. */
+  op_fetch_write(id: unknown, chunk: unknown): OpResult<boolean>;
+  /** Ends a streamed request body. */
+  op_fetch_end(id: unknown): OpResult<null>;
+  /** Asks for the next response body chunk. */
+  op_fetch_read(id: unknown): OpResult<null>;
+  /** Aborts a subrequest. */
+  op_fetch_cancel(id: unknown): OpResult<null>;
 }
 
 /** A parsed URL: href, origin, protocol, username, password, host, hostname, port, pathname, search, hash. */
@@ -52,6 +62,7 @@ export type UrlParts = [string, string, string, string, string, string, string, 
 export const OP_NAMES = [
   'op_console_write', 'op_service_call', 'op_message_emit', 'op_run_settle', 'op_timer_start', 'op_timer_cancel',
   'op_clone', 'op_random_fill', 'op_url_parse', 'op_url_set',
+  'op_fetch_start', 'op_fetch_write', 'op_fetch_end', 'op_fetch_read', 'op_fetch_cancel',
 ] as const satisfies readonly (keyof GuestOps)[];
 
 /** What the guest learns at context start. */

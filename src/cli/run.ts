@@ -24,6 +24,8 @@ Options:
   --wall-ms N        wall-clock deadline                    (default ${DEFAULT_LIMITS.wallMs})
   --stdout-bytes N   stdout kept; the rest is dropped       (default ${DEFAULT_LIMITS.stdoutBytes})
   --stderr-bytes N   stderr kept; the rest is dropped       (default ${DEFAULT_LIMITS.stderrBytes})
+  --allow-net HOSTS  hosts the guest may fetch, comma-separated ("api.example.com,*.cdn.net:8443");
+                     private and loopback addresses stay refused
   --isolation MODE   "process" (default) or "isolate" (in this process; needs --no-node-snapshot)
   --json             print the receipt as one JSON object instead of replaying output
   -h, --help         show this help
@@ -48,6 +50,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
         'memory-mb': { type: 'string' }, 'cpu-ms': { type: 'string' }, 'wall-ms': { type: 'string' },
         'stdout-bytes': { type: 'string' }, 'stderr-bytes': { type: 'string' },
         isolation: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        'allow-net': { type: 'string', multiple: true },
       },
     });
   } catch (error) {
@@ -92,7 +95,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   let sandbox: Sandbox;
   try {
-    sandbox = new Sandbox({ limits, isolation });
+    const allowNet = (values['allow-net'] ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+    sandbox = new Sandbox({ limits, isolation, ...(allowNet.length > 0 ? { fetch: { allow: allowNet } } : {}) });
   } catch (error) {
     if (IsletError.is(error)) {
       io.err(`islet run: ${flagNameIn(error.message)}\n`);
@@ -158,7 +162,7 @@ function diskLoader(root: string): ModuleLoader {
 }
 
 function flagNameIn(message: string): string {
-  return message.replace(/Invalid option "limits\.(\w+)"/, (_m, key: string) => {
+  return message.replace(/Invalid option "fetch\.allow\[\d+\]"/, 'Invalid value for --allow-net').replace(/Invalid option "limits\.(\w+)"/, (_m, key: string) => {
     const flag = Object.entries(LIMIT_FLAGS).find(([, k]) => k === key)?.[0] ?? key;
     return `Invalid value for --${flag}`;
   });

@@ -38,20 +38,29 @@ export function cacheDir(): string {
   return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'islet');
 }
 
-/** The image for `source` (built, loaded or refused once per process). */
-export function preludeImage(source: string, filename: string): PreludeImage {
+/** Bumped when the canary's checks change, so old verdicts are not reused. */
+const CANARY_VERSION = '2';
+
+/**
+ * The image for `source` (built, loaded or refused once per process). `bootArgs` is how many
+ * functions the prelude's boot takes before its init record (the canary boots it with dummies).
+ */
+export function preludeImage(source: string, filename: string, bootArgs: number): PreludeImage {
   const found = images.get(source);
   if (found !== undefined) return found;
-  const image = makeImage(source, filename);
+  const image = makeImage(source, filename, bootArgs);
   images.set(source, image);
+  if (image.fallbackReason !== undefined && process.env['ISLET_SNAPSHOT'] !== '0') {
+    process.emitWarning(`islet runs without its standard-library snapshot (slower start-up): ${image.fallbackReason}`, { code: 'ISLET_NO_SNAPSHOT' });
+  }
   return image;
 }
 
-function makeImage(source: string, filename: string): PreludeImage {
+function makeImage(source: string, filename: string, bootArgs: number): PreludeImage {
   if (process.env['ISLET_SNAPSHOT'] === '0') return { snapshot: undefined, source, fallbackReason: 'ISLET_SNAPSHOT=0' };
   const ivm = loadIvm();
   const key = createHash('sha256')
-    .update(source).update('\0').update(ivmVersion()).update('\0').update(process.version).update('\0').update(`${process.platform}-${process.arch}`)
+    .update(source).update('\0').update(ivmVersion()).update('\0').update(process.version).update('\0').update(`${process.platform}-${process.arch}`).update('\0').update(`${CANARY_VERSION}:${bootArgs}`)
     .digest('hex').slice(0, 32);
   for (const dir of [cacheDir(), join(tmpdir(), `islet-cache-${process.getuid?.() ?? 'user'}`)]) {
     const file = join(dir, `prelude-${key}.snapshot`);
@@ -65,7 +74,7 @@ function makeImage(source: string, filename: string): PreludeImage {
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, bytes);
         renameSync(tmp, file);
-        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file], { encoding: 'utf8', timeout: 30_000 });
+        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file, String(bootArgs)], { encoding: 'utf8', timeout: 30_000 });
         if (canary.status !== 0 || !canary.stdout.includes('canary ok')) {
           writeFileSync(`${file}.failed`, `${canary.status ?? canary.signal ?? 'unknown'}\n${canary.stderr.slice(-2000)}`);
           return { snapshot: undefined, source, fallbackReason: 'the snapshot failed its canary' };

@@ -35,6 +35,8 @@ interface RequestInitLike {
 }
 
 let requestBody: (r: Request) => InnerBody | null;
+/** The inner body of a Request (for fetch). */
+export function requestInnerBody(r: Request): InnerBody | null { return requestBody(r); }
 let setRequestBody: (r: Request, body: InnerBody | null) => void;
 
 /** https://fetch.spec.whatwg.org/#request-class */
@@ -143,7 +145,13 @@ ObjectDefineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', 
 interface ResponseInitLike { status?: number; statusText?: string; headers?: unknown }
 
 let responseBody: (r: Response) => InnerBody | null;
-let makeResponse: (body: InnerBody | null, status: number, statusText: string, headers: Headers, type: string, url: string) => Response;
+let makeResponse: (body: InnerBody | null, status: number, statusText: string, headers: Headers, type: string, url: string, redirected?: boolean) => Response;
+/** A Response for a fetch result: immutable headers, type "basic", the final URL. */
+export function responseFromNetwork(stream: ReadableStream<Uint8Array> | null, status: number, statusText: string, headers: [string, string][], url: string, redirected: boolean): Response {
+  const h = new Headers();
+  for (let i = 0; i < headers.length; i++) h.append((headers[i] as [string, string])[0], (headers[i] as [string, string])[1]);
+  return makeResponse(stream === null ? null : { bytes: null, stream, used: false }, status, statusText, guardHeaders(h, 'immutable'), 'basic', url, redirected);
+}
 
 /** https://fetch.spec.whatwg.org/#response-class */
 export class Response {
@@ -153,6 +161,7 @@ export class Response {
   #headers: Headers;
   #type = 'default';
   #url = '';
+  #redirected = false;
 
   constructor(body?: unknown, init?: ResponseInitLike) {
     const options = init ?? {};
@@ -179,9 +188,9 @@ export class Response {
 
   static {
     responseBody = (r) => r.#body;
-    makeResponse = (body, status, statusText, headers, type, url) => {
+    makeResponse = (body, status, statusText, headers, type, url, redirected = false) => {
       const r = new Response(null);
-      r.#body = body; r.#status = status; r.#statusText = statusText; r.#headers = headers; r.#type = type; r.#url = url;
+      r.#body = body; r.#status = status; r.#statusText = statusText; r.#headers = headers; r.#type = type; r.#url = url; r.#redirected = redirected;
       return r;
     };
   }
@@ -209,7 +218,7 @@ export class Response {
 
   get type(): string { return this.#type; }
   get url(): string { return this.#url; }
-  get redirected(): boolean { return false; }
+  get redirected(): boolean { return this.#redirected; }
   get status(): number { return this.#status; }
   get ok(): boolean { return this.#status >= 200 && this.#status <= 299; }
   get statusText(): string { return this.#statusText; }
@@ -225,7 +234,7 @@ export class Response {
   clone(): Response {
     if (isUsed(this.#body)) throw new TypeErrorCtor("Failed to execute 'clone' on 'Response': Response body is already used");
     const headers = new Headers(this.#headers);
-    return makeResponse(cloneBody(this.#body), this.#status, this.#statusText, guardHeaders(headers, this.#type === 'error' ? 'immutable' : 'response'), this.#type, this.#url);
+    return makeResponse(cloneBody(this.#body), this.#status, this.#statusText, guardHeaders(headers, this.#type === 'error' || this.#type === 'basic' ? 'immutable' : 'response'), this.#type, this.#url, this.#redirected);
   }
 }
 ObjectDefineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });

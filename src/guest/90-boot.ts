@@ -26,12 +26,13 @@ import { Blob, File } from './14-blob.ts';
 import { Headers } from './15-headers.ts';
 import { FormData } from './16-formdata.ts';
 import { Request, Response } from './18-request-response.ts';
+import { fetch, isEgressDenied, onFetchEvent, setFetchOps } from './19-fetch.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
 
 /** The host's commands, as the dispatcher receives them. */
-export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer';
+export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch';
 
 /** The global the host reads the boot function from (and boot deletes) before any guest code runs. */
 export const BOOT_GLOBAL = '__islet_boot';
@@ -50,6 +51,7 @@ const timers = createTimers(ops);
 setReportException((error) => { reportError('an event listener', error); });
 setAbortTimer((fn, ms) => { timers.setTimeout(fn, ms); });
 setUrlOps(ops);
+setFetchOps(ops);
 
 const staticGlobals: Record<string, unknown> = {
   console: createConsole(write),
@@ -65,7 +67,7 @@ const staticGlobals: Record<string, unknown> = {
   },
   self: globalObject,
   ...streamGlobals,
-  Blob, File, FormData, Headers, Request, Response,
+  Blob, File, FormData, Headers, Request, Response, fetch,
 };
 const staticNames = ReflectOwnKeys(staticGlobals);
 for (let i = 0; i < staticNames.length; i++) defineGlobal(staticNames[i] as string, staticGlobals[staticNames[i] as string]);
@@ -108,7 +110,7 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
       if (sent[0] !== true) ops.op_run_settle(token, false, { kind: 'uncloneable', error: { name: 'TypeError', message: sent[1] } });
     }, (error) => {
       const info = errorInfo(error);
-      ops.op_run_settle(token, false, { kind: isHostError(error) ? 'host' : 'thrown', error: info });
+      ops.op_run_settle(token, false, { kind: isHostError(error) ? 'host' : isEgressDenied(error) ? 'egress' : 'thrown', error: info });
     });
   };
 
@@ -139,6 +141,7 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
       case 'resolve': link.settle(a as number, b === true, d === undefined ? c : [c, d]); return undefined;
       case 'message': link.deliver(StringCtor(a), b); return undefined;
       case 'timer': timers.fire(a as number); return undefined;
+      case 'fetch': onFetchEvent(a as number, StringCtor(b), c); return undefined;
       default: return undefined;
     }
   };

@@ -13,6 +13,8 @@ import { IsletError, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
 import { OP_NAMES, type GuestInit, type GuestOps, type OpResult, type WireArg, type WireError, type WireResult } from '../bridge/protocol.ts';
 import { validateServiceArgs } from '../bridge/validate.ts';
 import { randomFill, urlParse, urlSet } from '../bridge/web-ops.ts';
+import type { EgressPolicy } from '../bridge/egress/policy.ts';
+import { FetchHost } from './fetch-host.ts';
 import { BOOT_GLOBAL, PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
 import { preludeImage } from '../engine/snapshot.ts';
 import { resolveWith, toJavaScript, type ModuleLoader } from './modules.ts';
@@ -36,6 +38,8 @@ export interface CoreSettings {
   persistent: boolean;
   services: readonly string[];
   env: Readonly<Record<string, unknown>>;
+  /** The egress policy for fetch(); undefined denies every request. */
+  fetch?: EgressPolicy | undefined;
 }
 
 /** One run request. */
@@ -149,6 +153,7 @@ export class RunCore {
   #opList: readonly ((...args: unknown[]) => unknown)[] | undefined;
   /** Host timers of the current run's context, by guest timer id. Cleared when the run ends. */
   readonly #timers = new Map<number, NodeJS.Timeout>();
+  readonly #fetch: FetchHost;
   #run: ActiveRun | undefined;
   #tokens = 0;
   #callIds = 0;
@@ -161,6 +166,7 @@ export class RunCore {
     this.#settings = settings;
     this.#host = host;
     this.#granted = new Set(settings.services);
+    this.#fetch = new FetchHost(settings.fetch, (id, kind, payload) => this.#deliverFetch(id, kind, payload));
   }
 
   /** Runs one module or script; runs on one core are serialised. Never rejects. */
@@ -223,6 +229,7 @@ export class RunCore {
     const outcome = await run.done;
     clearTimeout(wallTimer);
     this.#clearTimers();
+    this.#fetch.reset();
     this.#run = undefined;
     if (!this.#settings.persistent) {
       this.#dropContext();
@@ -287,7 +294,7 @@ export class RunCore {
   #ensureIsolate(): EngineIsolate {
     if (this.#isolate === undefined || this.#isolate.isDisposed) {
       this.#dropIsolate();
-      const image = preludeImage(preludeSource(), PRELUDE_FILENAME);
+      const image = preludeImage(preludeSource(), PRELUDE_FILENAME, OP_NAMES.length);
       this.#isolate = new EngineIsolate({
         memoryMb: this.#settings.limits.memoryMb,
         snapshot: image.snapshot,
@@ -443,6 +450,24 @@ export class RunCore {
     }
   }
 
+  #deliverFetch(id: number, kind: string, payload: unknown): void {
+    const run = this.#run;
+    const context = this.#context;
+    const dispatch = this.#dispatch;
+    if (run === undefined || run.settled || context === undefined || dispatch === undefined) return;
+    this.#enter(run, (ms) => {
+      try {
+        return context.call(dispatch, ['fetch', id, kind, payload], ms);
+      } catch (error) {
+        if (kind === 'error' && error instanceof EngineFault && error.kind === 'guest' && this.#fetch.denials.has(error.guest?.message ?? '')) {
+          // The guest left a denied fetch's rejection unhandled.
+          throw new IsletError('EGRESS_DENIED', `Uncaught TypeError: ${error.guest?.message ?? ''}`, error.guest === undefined ? {} : { guest: error.guest });
+        }
+        throw error;
+      }
+    });
+  }
+
   #clearTimers(): void {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
@@ -537,6 +562,16 @@ export class RunCore {
         return [true, value];
       },
       op_random_fill: randomFill,
+      op_fetch_start(method, url, headers, body, redirect): OpResult<number> {
+        const run = core.#run;
+        if (run === undefined || run.settled) return [false, 'fetch can only be called while a run is in progress'];
+        run.hostCalls += 1;
+        return core.#fetch.start(method, url, headers, body, redirect);
+      },
+      op_fetch_write: (id, chunk) => core.#fetch.write(id, chunk),
+      op_fetch_end: (id) => core.#fetch.end(id),
+      op_fetch_read: (id) => core.#fetch.read(id),
+      op_fetch_cancel: (id) => core.#fetch.cancel(id),
       op_url_parse: urlParse,
       op_url_set: urlSet,
       op_run_settle(token, ok, payload): OpResult<null> {
@@ -545,7 +580,7 @@ export class RunCore {
         if (ok === true) { queueMicrotask(() => run.succeed(payload)); return [true, null]; }
         const p = (typeof payload === 'object' && payload !== null ? payload : {}) as { kind?: unknown; error?: unknown };
         const guest = toGuestInfo(p.error);
-        const code: ErrorCode = p.kind === 'uncloneable' ? 'UNCLONEABLE_VALUE' : p.kind === 'host' ? 'HOST_SERVICE_ERROR' : 'GUEST_EXCEPTION';
+        const code: ErrorCode = p.kind === 'uncloneable' ? 'UNCLONEABLE_VALUE' : p.kind === 'host' ? 'HOST_SERVICE_ERROR' : p.kind === 'egress' ? 'EGRESS_DENIED' : 'GUEST_EXCEPTION';
         const message = code === 'UNCLONEABLE_VALUE'
           ? `The run's result cannot be structured-cloned to the host: ${guest.message}`
           : `Uncaught ${guest.name}: ${guest.message}`;

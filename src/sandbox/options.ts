@@ -2,6 +2,7 @@
 import { invalidOption } from '../errors.ts';
 import { containsSharedMemory } from '../engine/shared-memory.ts';
 import { DEFAULT_LIMITS, MAX_LIMITS, MIN_LIMITS, type Limits } from './limits.ts';
+import { resolveFetchOptions, type EgressPolicy, type FetchOptions } from '../bridge/egress/policy.ts';
 
 /** A host service: a function, or a namespace of them (nested at most three deep). */
 export type ServiceFunction = (...args: never[]) => unknown;
@@ -23,6 +24,8 @@ export interface SandboxOptions {
   persistent?: boolean;
   /** "isolate" (default): isolates in this process. "process": in a supervised worker process. */
   isolation?: Isolation;
+  /** Network access for the guest's fetch(); without it every fetch is denied. */
+  fetch?: FetchOptions;
 }
 
 /** Options after validation, with defaults applied. */
@@ -32,9 +35,10 @@ export interface ResolvedOptions {
   env: Readonly<Record<string, unknown>>;
   persistent: boolean;
   isolation: Isolation;
+  fetch: EgressPolicy | undefined;
 }
 
-const OPTION_KEYS = new Set(['limits', 'services', 'env', 'persistent', 'isolation']);
+const OPTION_KEYS = new Set(['limits', 'services', 'env', 'persistent', 'isolation', 'fetch']);
 const NAME = /^[A-Za-z_$][\w$]{0,63}$/;
 const RESERVED_TOP = new Set(['on', 'off', 'emit']);
 const RESERVED_ANY = new Set(['__proto__', 'constructor', 'prototype']);
@@ -54,6 +58,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     env: resolveEnv(o.env),
     persistent: resolveBoolean('persistent', o.persistent, false),
     isolation: resolveIsolation(o.isolation),
+    fetch: resolveFetchOptions(o.fetch),
   };
 }
 

@@ -133,6 +133,7 @@ export class Sandbox {
       persistent: this.#options.persistent,
       services: this.#services.names,
       env: this.#options.env,
+      fetch: this.#options.fetch,
     };
     const link: SandboxLink = {
       callService: (path: string, args: readonly WireArg[]): Promise<WireResult> => this.#services.call(path, args),

@@ -1,0 +1,159 @@
+/**
+ * fetch() (https://fetch.spec.whatwg.org/#fetch-method), proxied to the host: the host makes the
+ * request under the sandbox's egress policy; bodies stream both ways with backpressure, and the
+ * request's signal cancels the host request. Denials are TypeErrors with code "EGRESS_DENIED".
+ */
+import type { GuestOps } from '../bridge/protocol.ts';
+import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, PromiseCtor, SafeMap, TypeErrorCtor, WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas } from './00-primordials.ts';
+import { ReadableStream } from 'web-streams-polyfill';
+import { headerList } from './15-headers.ts';
+import { Request, Response, requestInnerBody, responseFromNetwork } from './18-request-response.ts';
+import { bodyStream } from './17-body.ts';
+import { bufferSourceBytes } from './06-encoding.ts';
+
+let ops: GuestOps;
+/** Connects fetch to the host ops (called at boot). */
+export function setFetchOps(o: GuestOps): void { ops = o; }
+
+interface Head { status: number; statusText: string; headers: [string, string][]; url: string; redirected: boolean }
+interface Controller { enqueue(chunk: Uint8Array): void; close(): void; error(e: unknown): void }
+interface Pending {
+  resolve(response: Response): void;
+  reject(error: unknown): void;
+  headDone: boolean;
+  controller: Controller | undefined;
+  pull: (() => void) | undefined;
+  drain: (() => void) | undefined;
+  settled: boolean;
+}
+
+const pending = new SafeMap<number, Pending>();
+const egressErrors = new WeakSetCtor<object>();
+
+/** Whether an error is a fetch denied by the egress policy. */
+export function isEgressDenied(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && WeakSetPrototypeHas(egressErrors, value);
+}
+
+function networkError(info: { message: string; code: string }): TypeError {
+  const error = new TypeErrorCtor(info.message);
+  ObjectDefineProperty(error, 'code', { value: info.code, enumerable: true });
+  if (info.code === 'EGRESS_DENIED') WeakSetPrototypeAdd(egressErrors, error);
+  return error;
+}
+
+/** Fetches a resource through the host. */
+export function fetch(input: unknown, init?: RequestInit): Promise<Response> {
+  let request: Request;
+  try {
+    request = new Request(input, init as never);
+  } catch (error) {
+    return PromiseCtor.reject(error) as Promise<Response>;
+  }
+  const signal = request.signal;
+  if (signal.aborted) return PromiseCtor.reject(signal.reason) as Promise<Response>;
+  const inner = requestInnerBody(request);
+  if (inner !== null && (inner.used || (inner.stream !== null && inner.stream.locked))) {
+    return PromiseCtor.reject(new TypeErrorCtor('fetch: the request body has already been used')) as Promise<Response>;
+  }
+  const bodyArg = inner === null ? null : inner.stream === null ? inner.bytes : 'stream';
+  if (inner !== null) inner.used = inner.stream === null;
+  const headers: [string, string][] = [];
+  const list = headerList(request.headers);
+  for (let i = 0; i < list.length; i++) headers[i] = [(list[i] as [string, string])[0], (list[i] as [string, string])[1]];
+  const started = ops.op_fetch_start(request.method, request.url, headers, bodyArg, request.redirect);
+  if (started[0] !== true) return PromiseCtor.reject(new TypeErrorCtor(`fetch: ${started[1]}`)) as Promise<Response>;
+  const id = started[1];
+  return new PromiseCtor<Response>((resolve, reject) => {
+    const p: Pending = { resolve, reject, headDone: false, controller: undefined, pull: undefined, drain: undefined, settled: false };
+    MapPrototypeSet(pending, id, p);
+    signal.addEventListener('abort', () => {
+      ops.op_fetch_cancel(id);
+      fail(id, signal.reason);
+    }, { once: true });
+    if (bodyArg === 'stream' && inner !== null) void pumpBody(id, bodyStream(inner), p);
+  });
+}
+
+async function pumpBody(id: number, stream: ReadableStream<Uint8Array>, p: Pending): Promise<void> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || p.settled) break;
+      const chunk = bufferSourceBytes(value, 'fetch request body');
+      const written = ops.op_fetch_write(id, chunk);
+      if (written[0] !== true) throw new TypeErrorCtor(`fetch: ${written[1]}`);
+      if (written[1] === false) await new PromiseCtor<void>((resolve) => { p.drain = resolve; });
+    }
+    ops.op_fetch_end(id);
+  } catch (error) {
+    ops.op_fetch_cancel(id);
+    fail(id, error);
+  }
+}
+
+function fail(id: number, error: unknown): void {
+  const p = MapPrototypeGet(pending, id) as Pending | undefined;
+  if (p === undefined || p.settled) return;
+  p.settled = true;
+  MapPrototypeDelete(pending, id);
+  if (!p.headDone) p.reject(error);
+  else p.controller?.error(error);
+  p.pull?.();
+}
+
+/** Handles a host event for subrequest `id` (called by the dispatcher). */
+export function onFetchEvent(id: number, kind: string, payload: unknown): void {
+  const p = MapPrototypeGet(pending, id) as Pending | undefined;
+  if (p === undefined || p.settled) return;
+  switch (kind) {
+    case 'head': {
+      const head = payload as Head;
+      p.headDone = true;
+      const nullBody = head.status === 101 || head.status === 103 || head.status === 204 || head.status === 205 || head.status === 304;
+      const stream = nullBody ? null : new ReadableStream<Uint8Array>({
+        type: 'bytes',
+        start(controller: Controller) { p.controller = controller; },
+        pull() {
+          return new PromiseCtor<void>((resolve) => {
+            p.pull = resolve;
+            ops.op_fetch_read(id);
+          });
+        },
+        cancel() {
+          ops.op_fetch_cancel(id);
+          p.settled = true;
+          MapPrototypeDelete(pending, id);
+        },
+      } as never);
+      if (nullBody) { ops.op_fetch_cancel(id); p.settled = true; MapPrototypeDelete(pending, id); }
+      try {
+        p.resolve(responseFromNetwork(stream, head.status, head.statusText, head.headers, head.url, head.redirected));
+      } catch (error) {
+        p.reject(error);
+      }
+      return;
+    }
+    case 'chunk': {
+      const pull = p.pull;
+      p.pull = undefined;
+      p.controller?.enqueue(payload as Uint8Array);
+      pull?.();
+      return;
+    }
+    case 'end': {
+      p.settled = true;
+      MapPrototypeDelete(pending, id);
+      const pull = p.pull;
+      p.pull = undefined;
+      p.controller?.close();
+      pull?.();
+      return;
+    }
+    case 'error': fail(id, networkError(payload as { message: string; code: string })); return;
+    case 'drain': { const drain = p.drain; p.drain = undefined; drain?.(); return; }
+    default: return;
+  }
+}
+void Response;

@@ -53,6 +53,8 @@ export interface GuestOps {
   op_fetch_read(id: unknown): OpResult<null>;
   /** Aborts a subrequest. */
   op_fetch_cancel(id: unknown): OpResult<null>;
+  /** Starts a crypto.subtle operation on the host; the host answers with a `subtle` command. */
+  op_subtle(operation: unknown, args: unknown): OpResult<number>;
 }
 
 /** A parsed URL: href, origin, protocol, username, password, host, hostname, port, pathname, search, hash. */
@@ -62,7 +64,7 @@ export type UrlParts = [string, string, string, string, string, string, string, 
 export const OP_NAMES = [
   'op_console_write', 'op_service_call', 'op_message_emit', 'op_run_settle', 'op_timer_start', 'op_timer_cancel',
   'op_clone', 'op_random_fill', 'op_url_parse', 'op_url_set',
-  'op_fetch_start', 'op_fetch_write', 'op_fetch_end', 'op_fetch_read', 'op_fetch_cancel',
+  'op_fetch_start', 'op_fetch_write', 'op_fetch_end', 'op_fetch_read', 'op_fetch_cancel', 'op_subtle',
 ] as const satisfies readonly (keyof GuestOps)[];
 
 /** What the guest learns at context start. */

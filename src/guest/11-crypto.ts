@@ -11,6 +11,9 @@ export function setRandomOp(fn: GuestOps['op_random_fill']): void { op = fn; }
 const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
 const HEX = '0123456789abcdef';
 const CONSTRUCT = {};
+let subtleInstance: unknown;
+/** Sets the object crypto.subtle returns (20-subtle registers it; it imports this module). */
+export function setSubtle(subtle: unknown): void { subtleInstance = subtle; }
 
 function randomBytes(length: number): Uint8Array {
   const result = op(length);
@@ -34,6 +37,9 @@ export class Crypto {
     TypedArrayPrototypeSet(view, randomBytes(view.length));
     return array;
   }
+
+  /** https://w3c.github.io/webcrypto/#dom-crypto-subtle */
+  get subtle(): unknown { return subtleInstance; }
 
   randomUUID(): string {
     const b = randomBytes(16);

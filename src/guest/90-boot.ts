@@ -27,12 +27,13 @@ import { Headers } from './15-headers.ts';
 import { FormData } from './16-formdata.ts';
 import { Request, Response } from './18-request-response.ts';
 import { fetch, isEgressDenied, onFetchEvent, setFetchOps } from './19-fetch.ts';
+import { CryptoKey, SubtleCrypto, onSubtleResult, setSubtleOps } from './20-subtle.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
 
 /** The host's commands, as the dispatcher receives them. */
-export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch';
+export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle';
 
 /** The global the host reads the boot function from (and boot deletes) before any guest code runs. */
 export const BOOT_GLOBAL = '__islet_boot';
@@ -52,6 +53,7 @@ setReportException((error) => { reportError('an event listener', error); });
 setAbortTimer((fn, ms) => { timers.setTimeout(fn, ms); });
 setUrlOps(ops);
 setFetchOps(ops);
+setSubtleOps(ops);
 
 const staticGlobals: Record<string, unknown> = {
   console: createConsole(write),
@@ -67,7 +69,7 @@ const staticGlobals: Record<string, unknown> = {
   },
   self: globalObject,
   ...streamGlobals,
-  Blob, File, FormData, Headers, Request, Response, fetch,
+  Blob, File, FormData, Headers, Request, Response, fetch, CryptoKey, SubtleCrypto,
 };
 const staticNames = ReflectOwnKeys(staticGlobals);
 for (let i = 0; i < staticNames.length; i++) defineGlobal(staticNames[i] as string, staticGlobals[staticNames[i] as string]);
@@ -142,6 +144,7 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
       case 'message': link.deliver(StringCtor(a), b); return undefined;
       case 'timer': timers.fire(a as number); return undefined;
       case 'fetch': onFetchEvent(a as number, StringCtor(b), c); return undefined;
+      case 'subtle': onSubtleResult(a as number, b === true, c); return undefined;
       default: return undefined;
     }
   };

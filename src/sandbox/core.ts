@@ -15,6 +15,7 @@ import { validateServiceArgs } from '../bridge/validate.ts';
 import { randomFill, urlParse, urlSet } from '../bridge/web-ops.ts';
 import type { EgressPolicy } from '../bridge/egress/policy.ts';
 import { FetchHost } from './fetch-host.ts';
+import { SubtleHost } from '../bridge/subtle.ts';
 import { BOOT_GLOBAL, PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
 import { preludeImage } from '../engine/snapshot.ts';
 import { resolveWith, toJavaScript, type ModuleLoader } from './modules.ts';
@@ -154,6 +155,9 @@ export class RunCore {
   /** Host timers of the current run's context, by guest timer id. Cleared when the run ends. */
   readonly #timers = new Map<number, NodeJS.Timeout>();
   readonly #fetch: FetchHost;
+  /** Host CryptoKeys of the current context. */
+  readonly #subtle = new SubtleHost();
+  #subtleIds = 0;
   #run: ActiveRun | undefined;
   #tokens = 0;
   #callIds = 0;
@@ -468,6 +472,12 @@ export class RunCore {
     });
   }
 
+  #settleSubtle(run: ActiveRun, context: EngineContext | undefined, id: number, ok: boolean, payload: unknown): void {
+    if (run.settled || this.#run !== run || this.#context !== context || context === undefined || this.#dispatch === undefined) return;
+    const dispatch = this.#dispatch;
+    this.#enter(run, (ms) => context.call(dispatch, ['subtle', id, ok, payload], ms));
+  }
+
   #clearTimers(): void {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
@@ -484,6 +494,7 @@ export class RunCore {
 
   #dropContext(): void {
     this.#clearTimers();
+    this.#subtle.clear();
     this.#dispatch?.release();
     this.#context?.release();
     this.#context = undefined;
@@ -567,6 +578,20 @@ export class RunCore {
         if (run === undefined || run.settled) return [false, 'fetch can only be called while a run is in progress'];
         run.hostCalls += 1;
         return core.#fetch.start(method, url, headers, body, redirect);
+      },
+      op_subtle(operation, args): OpResult<number> {
+        const run = core.#run;
+        if (run === undefined || run.settled) return [false, 'crypto.subtle can only be used while a run is in progress'];
+        run.hostCalls += 1;
+        const id = ++core.#subtleIds;
+        const context = core.#context;
+        queueMicrotask(() => {
+          core.#subtle.run(operation, args).then(
+            (result) => core.#settleSubtle(run, context, id, true, result),
+            (error: unknown) => core.#settleSubtle(run, context, id, false, error),
+          );
+        });
+        return [true, id];
       },
       op_fetch_write: (id, chunk) => core.#fetch.write(id, chunk),
       op_fetch_end: (id) => core.#fetch.end(id),

@@ -6,6 +6,10 @@
 import vm from 'node:vm';
 import { getQuickJS } from 'quickjs-emscripten';
 import { Sandbox } from '../src/index.ts';
+import { EngineIsolate } from '../src/engine/isolate.ts';
+import { preludeImage } from '../src/engine/snapshot.ts';
+import { BOOT_GLOBAL, PRELUDE_FILENAME, preludeSource } from '../src/bridge/prelude.ts';
+import { OP_NAMES } from '../src/bridge/protocol.ts';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 200 : 1000;
@@ -45,6 +49,19 @@ row('new sandbox -> first result', await time(quick ? 50 : 200, async () => {
   const s = new Sandbox(); await s.eval('1+1'); await s.dispose();
 }), await time(quick ? 50 : 200, () => { const c = vm.createContext({}); vm.runInContext('1+1', c); }),
 await time(quick ? 50 : 200, () => { const ctx = QuickJS.newContext(); ctx.unwrapResult(ctx.evalCode('1+1')).dispose(); ctx.dispose(); }), '-');
+
+// 1b. A new isolate with the whole standard library ready (snapshot, context, boot): issue 3's start-up figure.
+const image = preludeImage(preludeSource(), PRELUDE_FILENAME, OP_NAMES.length);
+const dummyOps = OP_NAMES.map(() => () => [true, null]);
+const bootIsolate = (): EngineIsolate => {
+  const iso = new EngineIsolate({ memoryMb: 128, snapshot: image.snapshot });
+  const prelude = image.snapshot === undefined ? iso.compileCachedScript(image.source, PRELUDE_FILENAME) : undefined;
+  iso.newContext().boot(prelude, BOOT_GLOBAL, dummyOps, { services: [], env: {} }, 1000);
+  return iso;
+};
+row('new isolate with the standard library ready', await time(quick ? 50 : 200, () => { bootIsolate().dispose(); }),
+  await time(quick ? 50 : 200, () => { vm.createContext({}); }),
+  await time(quick ? 50 : 200, () => { const r = QuickJS.newRuntime(); const c = r.newContext(); c.dispose(); r.dispose(); }), '<= 3 ms p50');
 
 // 2. Fresh-context run of 1+1 in an existing sandbox.
 const fresh = new Sandbox();
@@ -111,11 +128,13 @@ async function rssPer(count: number, make: () => Promise<unknown> | unknown): Pr
 const isletRss = await rssPer(IDLE, async () => { const s = new Sandbox({ persistent: true }); await s.eval('1'); return s; });
 const vmRss = await rssPer(IDLE, () => { const c = vm.createContext({}); vm.runInContext('1', c); return c; });
 const qRss = await rssPer(IDLE, () => { const c = QuickJS.newContext(); c.unwrapResult(c.evalCode('1')).dispose(); return c; });
+const isoRss = await rssPer(IDLE, () => bootIsolate());
 const mb = (b: number) => `${(b / 1048576).toFixed(2)} MB`;
 rows.push([`RSS per idle sandbox (${IDLE})`, mb(isletRss), mb(vmRss), mb(qRss), `${(isletRss / vmRss).toFixed(2)}x`, `${(isletRss / qRss).toFixed(2)}x`, '<= 2 MB']);
+rows.push([`RSS per idle isolate with the standard library (${IDLE})`, mb(isoRss), mb(vmRss), mb(qRss), `${(isoRss / vmRss).toFixed(2)}x`, `${(isoRss / qRss).toFixed(2)}x`, '<= 2 MB']);
 
 const header = ['scenario', 'islet p50 / p99', 'node:vm p50 / p99', 'quickjs p50 / p99', 'islet/vm', 'islet/quickjs', 'target'];
-console.log(`islet library benchmark, Node ${process.version}, ${process.arch}, N=${N}`);
+console.log(`islet library benchmark, Node ${process.version}, ${process.arch}, N=${N}, prelude ${image.snapshot === undefined ? `without snapshot (${image.fallbackReason ?? ''})` : 'from snapshot'}`);
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 process.exit(0);

@@ -9,6 +9,7 @@ show() {
 }
 show run examples/hello.ts -- Ada
 show run examples/primes.ts --json -- 100000
+show run examples/web.ts
 show run examples/runaway.js --cpu-ms 200
 show run examples/escape.js
 show run examples/hello.ts --memory-mb=-5

@@ -18,6 +18,7 @@ let setDispatchState: (event: Event, target: EventTarget | null, phase: number, 
 let setPassive: (event: Event, passive: boolean) => void;
 let isStoppedImmediately: (event: Event) => boolean;
 let isEvent: (value: unknown) => value is Event;
+let isDispatching: (event: Event) => boolean;
 
 /** https://dom.spec.whatwg.org/#interface-event */
 export class Event {
@@ -61,6 +62,7 @@ export class Event {
     setPassive = (event, passive) => { event.#inPassive = passive; };
     isStoppedImmediately = (event) => event.#stopImmediate;
     isEvent = (value): value is Event => typeof value === 'object' && value !== null && #type in value;
+    isDispatching = (event) => event.#dispatching;
   }
 
   get type(): string { return this.#type; }
@@ -93,7 +95,6 @@ export class Event {
     this.#stopImmediate = false;
     this.#target = null;
   }
-  /** @internal */ static isDispatching(event: Event): boolean { return event.#dispatching; }
 }
 for (const [name, value] of [['NONE', 0], ['CAPTURING_PHASE', 1], ['AT_TARGET', 2], ['BUBBLING_PHASE', 3]] as const) {
   ObjectDefineProperty(Event.prototype, name, { value, enumerable: true });
@@ -110,7 +111,7 @@ export class CustomEvent<T = unknown> extends Event {
   }
   get detail(): T | null { return this.#detail; }
   initCustomEvent(type: string, bubbles?: boolean, cancelable?: boolean, detail?: T): void {
-    if (Event.isDispatching(this)) return;
+    if (isDispatching(this)) return;
     this.initEvent(type, bubbles, cancelable);
     this.#detail = detail ?? null;
   }
@@ -175,7 +176,7 @@ export class EventTarget {
 
   dispatchEvent(event: Event): boolean {
     if (!isEvent(event)) throw new TypeErrorCtor("Failed to execute 'dispatchEvent' on 'EventTarget': parameter 1 is not of type 'Event'.");
-    if (Event.isDispatching(event)) throw new DOMException("Failed to execute 'dispatchEvent' on 'EventTarget': The event is already being dispatched.", 'InvalidStateError');
+    if (isDispatching(event)) throw new DOMException("Failed to execute 'dispatchEvent' on 'EventTarget': The event is already being dispatched.", 'InvalidStateError');
     setDispatchState(event, this, Event.AT_TARGET, true);
     try {
       const list = MapPrototypeGet(this.#listeners, event.type) as Listener[] | undefined;

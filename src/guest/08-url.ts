@@ -23,6 +23,8 @@ function parse(url: string, base: string | undefined): UrlParts | null {
   return result[1];
 }
 
+/** Sets a URL's query from its URLSearchParams (https://url.spec.whatwg.org/#concept-urlsearchparams-update). */
+let updateSearch: (url: URL, serialized: string) => void;
 let resetQuery: (params: URLSearchParams, search: string) => void;
 
 /** https://url.spec.whatwg.org/#url-class */
@@ -57,10 +59,11 @@ export class URL {
     if (field !== 'hash' && field !== 'pathname' && this.#searchParams !== undefined) resetQuery(this.#searchParams, this.#parts[SEARCH]);
   }
 
-  /** @internal Called by URLSearchParams when it changes. */
-  static updateSearch(url: URL, serialized: string): void {
-    const result = ops.op_url_set(url.#parts[HREF], 'search', serialized);
-    if (result[0] === true && result[1] !== null) url.#parts = result[1];
+  static {
+    updateSearch = (url, serialized) => {
+      const result = ops.op_url_set(url.#parts[HREF], 'search', serialized);
+      if (result[0] === true && result[1] !== null) url.#parts = result[1];
+    };
   }
 
   get href(): string { return this.#parts[HREF]; }
@@ -141,7 +144,7 @@ export class URLSearchParams {
 
   #update(): void {
     if (this.#url === null) return;
-    URL.updateSearch(this.#url, serializeUrlencoded(this.#list));
+    updateSearch(this.#url, serializeUrlencoded(this.#list));
   }
 
   get size(): number { return this.#list.length; }

@@ -50,7 +50,8 @@ export class Crypto {
     return `${StringPrototypeSlice(hex, 0, 8)}-${StringPrototypeSlice(hex, 8, 12)}-${StringPrototypeSlice(hex, 12, 16)}-${StringPrototypeSlice(hex, 16, 20)}-${StringPrototypeSlice(hex, 20)}`;
   }
 
-  /** The one Crypto instance of a context. */
-  static create(): Crypto { return new Crypto(CONSTRUCT); }
 }
 ObjectDefineProperty(Crypto.prototype, Symbol.toStringTag, { value: 'Crypto', configurable: true });
+
+/** A Crypto instance (the global `crypto`, and one the body code uses for boundaries). */
+export function createCrypto(): Crypto { return new Crypto(CONSTRUCT); }

@@ -17,7 +17,8 @@ export class Performance extends EventTarget {
   get timeOrigin(): number { return timeOrigin(); }
   now(): number { return MathFloor(DateNow() - timeOrigin()); }
   toJSON(): { timeOrigin: number } { return { timeOrigin: timeOrigin() }; }
-  /** The one Performance instance of a context. */
-  static create(): Performance { return new Performance(CONSTRUCT); }
 }
 ObjectDefineProperty(Performance.prototype, Symbol.toStringTag, { value: 'Performance', configurable: true });
+
+/** The one Performance instance of a context. */
+export function createPerformance(): Performance { return new Performance(CONSTRUCT); }

@@ -5,9 +5,9 @@ import { URLSearchParams, parseUrlencoded } from './08-url.ts';
 import { ReadableStream } from 'web-streams-polyfill';
 import { Blob, blobBytes, isBlob, makeBlob } from './14-blob.ts';
 import { FormData, encodeMultipart, parseMultipart } from './16-formdata.ts';
-import { Crypto } from './11-crypto.ts';
+import { createCrypto } from './11-crypto.ts';
 
-const localCrypto = Crypto.create();
+const localCrypto = createCrypto();
 
 /** A body: bytes we hold (the common case, no stream made until asked), or a stream. */
 export interface InnerBody {

@@ -132,9 +132,7 @@ export class SubtleCrypto {
   unwrapKey(format: string, wrapped: unknown, unwrappingKey: CryptoKey, unwrapAlgorithm: unknown, unwrappedKeyAlgorithm: unknown, extractable: boolean, usages: string[]): Promise<CryptoKey> {
     return call('unwrapKey', [format, wrapped, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, !!extractable, usages]) as Promise<CryptoKey>;
   }
-  /** The one SubtleCrypto instance of a context. */
-  static create(): SubtleCrypto { return new SubtleCrypto(CONSTRUCT); }
 }
 ObjectDefineProperty(SubtleCrypto.prototype, Symbol.toStringTag, { value: 'SubtleCrypto', configurable: true });
 
-setSubtle(SubtleCrypto.create());
+setSubtle(new SubtleCrypto(CONSTRUCT));

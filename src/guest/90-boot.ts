@@ -18,8 +18,8 @@ import { TextDecoder, TextEncoder } from './06-encoding.ts';
 import { atob, btoa } from './07-base64.ts';
 import { URL, URLSearchParams, setUrlOps } from './08-url.ts';
 import { setCloneOp, structuredClone } from './09-clone.ts';
-import { Crypto, setRandomOp } from './11-crypto.ts';
-import { Performance } from './12-performance.ts';
+import { Crypto, createCrypto, setRandomOp } from './11-crypto.ts';
+import { Performance, createPerformance } from './12-performance.ts';
 import { resetClock } from './02-clock.ts';
 import { streamGlobals } from './13-streams.ts';
 import { Blob, File } from './14-blob.ts';
@@ -59,8 +59,8 @@ const staticGlobals: Record<string, unknown> = {
   console: createConsole(write),
   DOMException, Event, EventTarget, CustomEvent, AbortController, AbortSignal, TextEncoder, TextDecoder,
   URL, URLSearchParams, Crypto, Performance, atob, btoa, structuredClone,
-  crypto: Crypto.create(),
-  performance: Performance.create(),
+  crypto: createCrypto(),
+  performance: createPerformance(),
   setTimeout: timers.setTimeout, setInterval: timers.setInterval,
   clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval,
   queueMicrotask(callback: unknown): void {

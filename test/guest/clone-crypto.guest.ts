@@ -56,6 +56,18 @@ test('globals are writable, configurable and not enumerable, as Web IDL defines 
   assert.equal(self, globalThis);
 });
 
+test('no prelude internals hang off the public classes', () => {
+  const leaks = [
+    ['Crypto.create', (Crypto as any).create], ['SubtleCrypto.create', (SubtleCrypto as any).create], ['Performance.create', (Performance as any).create],
+    ['Event.isDispatching', (Event as any).isDispatching], ['URL.updateSearch', (URL as any).updateSearch], ['__islet_boot', (globalThis as any).__islet_boot],
+  ].filter(([, v]) => v !== undefined).map(([name]) => name);
+  assert.deepEqual(leaks, []);
+  for (const C of [Headers, Request, Response, Blob, URL, URLSearchParams, TextDecoder, EventTarget, AbortSignal]) {
+    const statics = Object.getOwnPropertyNames(C).filter((n) => !['length', 'name', 'prototype', 'abort', 'timeout', 'any', 'json', 'redirect', 'error', 'parse', 'canParse'].includes(n));
+    assert.deepEqual(statics, [], C.name);
+  }
+});
+
 test('patched prototypes do not break the Web APIs', () => {
   const saved = { push: Array.prototype.push, iter: Array.prototype[Symbol.iterator], then: Promise.prototype.then, slice: String.prototype.slice, get: Map.prototype.get, call: Function.prototype.call, apply: Function.prototype.apply, exec: RegExp.prototype.exec };
   try {

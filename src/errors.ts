@@ -3,6 +3,7 @@
 /** Every stable error code islet produces, with the one-line meaning shown in docs/errors.md. */
 export const ERROR_CODES = {
   INVALID_OPTIONS: 'An option passed to islet is missing, of the wrong type, out of range or unknown.',
+  INVALID_CONFIG: 'The islet serve configuration is invalid; every problem is listed with its JSON path.',
   INVALID_STATE: 'The call is not allowed in the object\'s current state.',
   ENGINE_UNAVAILABLE: 'The isolate engine cannot load in this process.',
   SYNTAX_ERROR: 'The guest source does not parse.',

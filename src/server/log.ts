@@ -1,0 +1,109 @@
+/**
+ * Structured logs for `islet serve`: one JSON line per event, written to a stream (stdout by
+ * default) through a bounded queue. Under a flood, records past the queue's bound are dropped and
+ * counted, never buffered without limit. Secret values and credential headers are redacted
+ * wherever they would appear.
+ */
+import type { Writable } from 'node:stream';
+
+/** A log record: plain JSON-serialisable fields. */
+export type LogRecord = Record<string, unknown>;
+
+/** Options for a {@link Logger}. */
+export interface LoggerOptions {
+  /** Where lines go (default process.stdout). */
+  stream?: Writable;
+  /** Most records waiting to be written (default 10,000). */
+  maxQueue?: number;
+  /** Longest string field kept, in characters (default 8 KiB); longer ones are cut and marked. */
+  maxFieldLength?: number;
+}
+
+/** Headers whose values never reach a log. */
+export const REDACTED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+const REDACTED = '[REDACTED]';
+
+/** Writes JSON lines with backpressure-aware batching and a bounded queue. */
+export class Logger {
+  readonly #stream: Writable;
+  readonly #maxQueue: number;
+  readonly #maxField: number;
+  #queue: string[] = [];
+  #secrets: string[] = [];
+  #waiting = false;
+  #scheduled = false;
+  #dropped = 0;
+  #written = 0;
+  #idle: (() => void)[] = [];
+
+  constructor(options: LoggerOptions = {}) {
+    this.#stream = options.stream ?? process.stdout;
+    this.#maxQueue = options.maxQueue ?? 10_000;
+    this.#maxField = options.maxFieldLength ?? 8192;
+  }
+
+  /** Records dropped because the queue was full. */
+  get dropped(): number { return this.#dropped; }
+  /** Records written. */
+  get written(): number { return this.#written; }
+
+  /** Sets the secret values to redact (replaces the previous set). */
+  setSecrets(values: Iterable<string>): void {
+    // Longest first, so a secret that contains another is replaced whole.
+    this.#secrets = [...new Set([...values].filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+  }
+
+  /** Queues a record; drops it (and counts) when the queue is full. */
+  log(record: LogRecord): void {
+    if (this.#queue.length >= this.#maxQueue) { this.#dropped += 1; return; }
+    this.#queue.push(this.#redact(JSON.stringify({ time: new Date().toISOString(), ...record }, (key, value) => this.#field(key, value))));
+    if (!this.#scheduled && !this.#waiting) {
+      this.#scheduled = true;
+      setImmediate(() => { this.#scheduled = false; this.#flush(); });
+    }
+  }
+
+  /** Resolves when everything queued has been handed to the stream. */
+  drain(): Promise<void> {
+    if (this.#queue.length === 0 && !this.#waiting) return Promise.resolve();
+    return new Promise((resolve) => { this.#idle.push(resolve); if (!this.#waiting) this.#flush(); });
+  }
+
+  /** Redacts credential headers in a header list or record. */
+  static redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
+    const out: Record<string, string | string[] | undefined> = {};
+    for (const [name, value] of Object.entries(headers)) out[name] = REDACTED_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+    return out;
+  }
+
+  #field(key: string, value: unknown): unknown {
+    if (key !== '' && REDACTED_HEADERS.has(key.toLowerCase())) return REDACTED;
+    if (typeof value === 'string' && value.length > this.#maxField) return `${value.slice(0, this.#maxField)}... [${value.length - this.#maxField} more characters]`;
+    return value;
+  }
+
+  #redact(line: string): string {
+    let out = line;
+    for (const secret of this.#secrets) {
+      const encoded = JSON.stringify(secret).slice(1, -1);
+      if (out.includes(encoded)) out = out.split(encoded).join(REDACTED);
+    }
+    return out;
+  }
+
+  #flush(): void {
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, 512);
+      this.#written += batch.length;
+      const ok = this.#stream.write(`${batch.join('\n')}\n`);
+      if (!ok) {
+        this.#waiting = true;
+        this.#stream.once('drain', () => { this.#waiting = false; this.#flush(); });
+        return;
+      }
+    }
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
+  }
+}

@@ -158,7 +158,12 @@ export class RunCore {
   /** Host CryptoKeys of the current context. */
   readonly #subtle = new SubtleHost();
   #subtleIds = 0;
+  /** The library run in flight (runs are serialised). */
   #run: ActiveRun | undefined;
+  /** The scope whose entry is executing now: ops the guest calls are attributed to it. */
+  #current: ActiveRun | undefined;
+  /** The scope that started each fetch, by fetch id. */
+  readonly #fetchScopes = new Map<number, ActiveRun>();
   #tokens = 0;
   #callIds = 0;
   #disposed = false;
@@ -234,6 +239,7 @@ export class RunCore {
     clearTimeout(wallTimer);
     this.#clearTimers();
     this.#fetch.reset();
+    this.#fetchScopes.clear();
     this.#run = undefined;
     if (!this.#settings.persistent) {
       this.#dropContext();
@@ -383,6 +389,8 @@ export class RunCore {
     if (run.settled) return undefined;
     const isolate = this.#isolate as EngineIsolate;
     const before = isolate.cpuTimeNs;
+    const outer = this.#current;
+    this.#current = run;
     let failure: IsletError | undefined;
     try {
       return body(this.#remainingMs(run));
@@ -390,6 +398,7 @@ export class RunCore {
       failure = IsletError.is(error) ? error : this.#errorForFault(faultFrom(error, isolate), run);
       return undefined;
     } finally {
+      this.#current = outer;
       this.#account(run, before, failure);
     }
   }
@@ -455,7 +464,8 @@ export class RunCore {
   }
 
   #deliverFetch(id: number, kind: string, payload: unknown): void {
-    const run = this.#run;
+    const run = this.#fetchScopes.get(id);
+    if (kind === 'end' || kind === 'error') this.#fetchScopes.delete(id);
     const context = this.#context;
     const dispatch = this.#dispatch;
     if (run === undefined || run.settled || context === undefined || dispatch === undefined) return;
@@ -521,7 +531,7 @@ export class RunCore {
         return [true, null];
       },
       op_service_call(path, args): OpResult<number> {
-        const run = core.#run;
+        const run = core.#current;
         if (run === undefined || run.settled) return [false, 'host services can only be called while a run is in progress'];
         if (typeof path !== 'string' || !core.#granted.has(path)) return [false, 'no such host service'];
         const checked = validateServiceArgs(args, MAX_ARGS);
@@ -547,13 +557,13 @@ export class RunCore {
       },
       op_message_emit(event, data): OpResult<null> {
         if (typeof event !== 'string' || event.length > 256) return [false, 'the event name must be a string of at most 256 characters'];
-        const run = core.#run;
+        const run = core.#current;
         if (run !== undefined) run.hostCalls += 1;
         queueMicrotask(() => core.#host.emit(event, data));
         return [true, null];
       },
       op_timer_start(id, delay): OpResult<null> {
-        const run = core.#run;
+        const run = core.#current;
         if (run === undefined || run.settled) return [false, 'timers can only be set while a run is in progress'];
         if (!Number.isSafeInteger(id) || typeof delay !== 'number' || !(delay >= 0)) return [false, 'invalid timer'];
         const existing = core.#timers.get(id as number);
@@ -574,13 +584,15 @@ export class RunCore {
       },
       op_random_fill: randomFill,
       op_fetch_start(method, url, headers, body, redirect): OpResult<number> {
-        const run = core.#run;
+        const run = core.#current;
         if (run === undefined || run.settled) return [false, 'fetch can only be called while a run is in progress'];
         run.hostCalls += 1;
-        return core.#fetch.start(method, url, headers, body, redirect);
+        const started = core.#fetch.start(method, url, headers, body, redirect);
+        if (started[0] === true) core.#fetchScopes.set(started[1], run);
+        return started;
       },
       op_subtle(operation, args): OpResult<number> {
-        const run = core.#run;
+        const run = core.#current;
         if (run === undefined || run.settled) return [false, 'crypto.subtle can only be used while a run is in progress'];
         run.hostCalls += 1;
         const id = ++core.#subtleIds;
@@ -600,7 +612,7 @@ export class RunCore {
       op_url_parse: urlParse,
       op_url_set: urlSet,
       op_run_settle(token, ok, payload): OpResult<null> {
-        const run = core.#run;
+        const run = core.#current;
         if (run === undefined || token !== run.token || run.settled) return [true, null];
         if (ok === true) { queueMicrotask(() => run.succeed(payload)); return [true, null]; }
         const p = (typeof payload === 'object' && payload !== null ? payload : {}) as { kind?: unknown; error?: unknown };

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   SYNTAX_ERROR: 'The guest source does not parse.',
   MODULE_NOT_FOUND: 'The guest imported a module that is not provided.',
   GUEST_EXCEPTION: 'The guest threw (or rejected with) a value it did not catch.',
+  INVALID_RESPONSE: 'An app\'s fetch handler returned something other than a Response.',
   HOST_SERVICE_ERROR: 'A host service the guest called failed.',
   EGRESS_DENIED: 'The guest fetched a URL its egress policy does not allow.',
   HANDLE_INVALID: 'The guest passed a host handle that is forged, closed, stale or of the wrong kind.',
@@ -18,6 +19,8 @@ export const ERROR_CODES = {
   MEMORY_LIMIT: 'The guest used more memory than its limit.',
   ISOLATE_CRASHED: 'The isolate or the worker process hosting it died.',
   DISPOSED: 'The sandbox was disposed before or during the call.',
+  NO_ROUTE: 'No app is routed at the request\'s host and path.',
+  BODY_TOO_LARGE: 'A request body is larger than the app\'s requestBodyBytes limit.',
   INTERNAL: 'A bug in islet.',
 } as const;
 

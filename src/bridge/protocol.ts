@@ -55,6 +55,18 @@ export interface GuestOps {
   op_fetch_cancel(id: unknown): OpResult<null>;
   /** Starts a crypto.subtle operation on the host; the host answers with a `subtle` command. */
   op_subtle(operation: unknown, args: unknown): OpResult<number>;
+  /** Serving: asks for the next request body chunk (answered by an `http` chunk or end command). */
+  op_http_read(id: unknown): OpResult<null>;
+  /** Serving: the response status line and headers. */
+  op_http_head(id: unknown, status: unknown, statusText: unknown, headers: unknown): OpResult<null>;
+  /** Serving: a response body chunk; false asks the guest to wait for a `drain` command. */
+  op_http_write(id: unknown, chunk: unknown): OpResult<boolean>;
+  /** Serving: the response body is complete. */
+  op_http_end(id: unknown): OpResult<null>;
+  /** Serving: the request failed (`code` GUEST_EXCEPTION, INVALID_RESPONSE, ...) with the guest's error. */
+  op_http_fail(id: unknown, code: unknown, error: unknown): OpResult<null>;
+  /** Serving: the response and every ctx.waitUntil promise are done. */
+  op_http_done(id: unknown): OpResult<null>;
 }
 
 /** A parsed URL: href, origin, protocol, username, password, host, hostname, port, pathname, search, hash. */
@@ -65,6 +77,7 @@ export const OP_NAMES = [
   'op_console_write', 'op_service_call', 'op_message_emit', 'op_run_settle', 'op_timer_start', 'op_timer_cancel',
   'op_clone', 'op_random_fill', 'op_url_parse', 'op_url_set',
   'op_fetch_start', 'op_fetch_write', 'op_fetch_end', 'op_fetch_read', 'op_fetch_cancel', 'op_subtle',
+  'op_http_read', 'op_http_head', 'op_http_write', 'op_http_end', 'op_http_fail', 'op_http_done',
 ] as const satisfies readonly (keyof GuestOps)[];
 
 /** What the guest learns at context start. */

@@ -1,12 +1,12 @@
 /** `islet run <file>`: program mode, one script and one receipt. */
 import { readFile, realpath } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import { IsletError } from '../errors.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
 import type { Receipt } from '../sandbox/receipt.ts';
 import { DEFAULT_LIMITS, type Limits } from '../sandbox/limits.ts';
-import type { ModuleLoader } from '../sandbox/modules.ts';
+import { diskLoader } from '../sandbox/modules.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import type { CliIo } from './main.ts';
 
@@ -145,20 +145,6 @@ function jsonSafe(_key: string, value: unknown): unknown {
   if (value instanceof Set) return [...value];
   if (value instanceof Uint8Array) return [...value];
   return value;
-}
-
-/** Reads modules from `root` and below; symlinks that leave the root are refused. */
-function diskLoader(root: string): ModuleLoader {
-  return async (path) => {
-    const full = join(root, path);
-    try {
-      const real = await realpath(full);
-      if (real !== root && !real.startsWith(root + sep)) return undefined;
-      return await readFile(real, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
 }
 
 function flagNameIn(message: string): string {

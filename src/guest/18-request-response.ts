@@ -145,6 +145,8 @@ ObjectDefineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', 
 interface ResponseInitLike { status?: number; statusText?: string; headers?: unknown }
 
 let responseBody: (r: Response) => InnerBody | null;
+/** The inner body of a Response (for serving it without making a stream). */
+export function responseInnerBody(r: Response): InnerBody | null { return responseBody(r); }
 let makeResponse: (body: InnerBody | null, status: number, statusText: string, headers: Headers, type: string, url: string, redirected?: boolean) => Response;
 /** A Response for a fetch result: immutable headers, type "basic", the final URL. */
 export function responseFromNetwork(stream: ReadableStream<Uint8Array> | null, status: number, statusText: string, headers: [string, string][], url: string, redirected: boolean): Response {
@@ -238,4 +240,4 @@ export class Response {
   }
 }
 ObjectDefineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
-void responseBody; void StringPrototypeToLowerCase;
+void StringPrototypeToLowerCase;

@@ -28,12 +28,13 @@ import { FormData } from './16-formdata.ts';
 import { Request, Response } from './18-request-response.ts';
 import { fetch, isEgressDenied, onFetchEvent, setFetchOps } from './19-fetch.ts';
 import { CryptoKey, SubtleCrypto, onSubtleResult, setSubtleOps } from './20-subtle.ts';
+import { onHttpEvent, registerApp, setServeOps } from './21-serve.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
 
 /** The host's commands, as the dispatcher receives them. */
-export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle';
+export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle' | 'http';
 
 /** The global the host reads the boot function from (and boot deletes) before any guest code runs. */
 export const BOOT_GLOBAL = '__islet_boot';
@@ -75,7 +76,7 @@ const staticNames = ReflectOwnKeys(staticGlobals);
 for (let i = 0; i < staticNames.length; i++) defineGlobal(staticNames[i] as string, staticGlobals[staticNames[i] as string]);
 
 let booted = false;
-let armed: { token: number; args: readonly unknown[] } | undefined;
+let armed: { token: number; args: readonly unknown[]; mode: 'main' | 'app' } | undefined;
 
 ObjectDefineProperty(globalObject, BOOT_GLOBAL, { value: boot, writable: true, configurable: true, enumerable: false });
 
@@ -98,7 +99,9 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
   setRandomOp(ops.op_random_fill);
   const link = new HostLink(ops, reportError);
   defineGlobal('host', link.build(init.services));
-  defineGlobal('env', freezeRecord(init.env));
+  const frozenEnv = freezeRecord(init.env);
+  defineGlobal('env', frozenEnv);
+  setServeOps(ops, frozenEnv, reportError);
 
   const settle = (token: number, value: unknown): void => {
     PromisePrototypeThen(PromiseResolve(value), (result) => {
@@ -126,6 +129,11 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
       let main: unknown;
       try {
         const ns = namespace as Record<string, unknown>;
+        if (run.mode === 'app') {
+          registerApp(ns['default']);
+          settle(run.token, null);
+          return;
+        }
         main = typeof ns['default'] === 'function' ? ns['default'] : ns['main'];
         settle(run.token, typeof main === 'function' ? ReflectApply(main as (...a: unknown[]) => unknown, undefined, run.args as unknown[]) : undefined);
       } catch (error) {
@@ -137,7 +145,7 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
 
   return function dispatch(command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
     switch (command) {
-      case 'arm': armed = { token: a as number, args: b as readonly unknown[] }; return undefined;
+      case 'arm': armed = { token: a as number, args: b as readonly unknown[], mode: c === 'app' ? 'app' : 'main' }; return undefined;
       case 'script': settle(a as number, b); return undefined;
       // A primitive result arrives as (id, true, 0, value) to skip a copy; anything else as (id, ok, payload).
       case 'resolve': link.settle(a as number, b === true, d === undefined ? c : [c, d]); return undefined;
@@ -145,6 +153,7 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
       case 'timer': timers.fire(a as number); return undefined;
       case 'fetch': onFetchEvent(a as number, StringCtor(b), c); return undefined;
       case 'subtle': onSubtleResult(a as number, b === true, c); return undefined;
+      case 'http': onHttpEvent(a as number, StringCtor(b), c); return undefined;
       default: return undefined;
     }
   };

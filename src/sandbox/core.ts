@@ -27,8 +27,8 @@ export interface CoreHost {
   callService(path: string, args: readonly WireArg[]): Promise<WireResult>;
   /** Delivers a guest message to the host's listeners. */
   emit(event: string, data: unknown): void;
-  /** Receives console output as it is written. */
-  output(stream: 1 | 2, text: string): void;
+  /** Receives console output as it is written; `label` names the request that wrote it, if any. */
+  output(stream: 1 | 2, text: string, label?: string): void;
   /** Loads a module source by root-relative path. */
   loadModule: ModuleLoader;
 }
@@ -45,7 +45,8 @@ export interface CoreSettings {
 
 /** One run request. */
 export interface RunSpec {
-  kind: 'module' | 'script';
+  /** "app": a module whose default export is a fetch handler, kept loaded to serve requests. */
+  kind: 'module' | 'script' | 'app';
   source: string;
   filename: string;
   args: readonly unknown[];
@@ -67,6 +68,29 @@ export interface RunOutcome {
   usage: Usage;
 }
 
+/** A request handed to a loaded app. */
+export interface RequestHead {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  hasBody: boolean;
+}
+
+/** Where a request's body comes from and its response goes. */
+export interface RequestIo {
+  /** The next request body chunk, or null at its end. */
+  readBody(): Promise<Uint8Array | null>;
+  head(status: number, statusText: string, headers: [string, string][]): void;
+  /** Writes a response body chunk; false means wait for `drained()`. */
+  write(chunk: Uint8Array): boolean;
+  /** Resolves when the response can take more data. */
+  drained(): Promise<void>;
+  end(): void;
+}
+
+/** How a request ended: a run outcome, plus whether the response head went out. */
+export interface RequestOutcome extends RunOutcome { responded: boolean }
+
 const MAX_PENDING_CALLS = 10_000;
 const MAX_TIMERS = 10_000;
 const WARM_TIMEOUT_MS = 1000;
@@ -82,6 +106,10 @@ const MAX_ARGS = 64;
 /** A run in flight: its budget, its usage and the one way it settles. */
 class ActiveRun {
   readonly token: number;
+  /** A request scope (serving) rather than a library run. */
+  request: { io: RequestIo; headSent: boolean; ended: boolean } | undefined;
+  /** A name for logs (a request id). */
+  label: string | undefined;
   readonly started = performance.now();
   readonly cpuBudgetNs: bigint;
   readonly wallDeadline: number;
@@ -164,6 +192,10 @@ export class RunCore {
   #current: ActiveRun | undefined;
   /** The scope that started each fetch, by fetch id. */
   readonly #fetchScopes = new Map<number, ActiveRun>();
+  /** Request scopes in flight, by token. */
+  readonly #requests = new Map<number, ActiveRun>();
+  /** The scope that set each timer. */
+  readonly #timerScopes = new Map<number, ActiveRun>();
   #tokens = 0;
   #callIds = 0;
   #disposed = false;
@@ -205,6 +237,47 @@ export class RunCore {
       throw islet;
     }
     if (run !== undefined) this.#account(run, before);
+  }
+
+  /**
+   * Hands a request to the loaded app (see a run of kind "app") and resolves when its response
+   * and every ctx.waitUntil are done, or it failed. Requests interleave in the app's isolate; each
+   * has its own CPU budget and deadline. Never rejects.
+   */
+  request(head: RequestHead, io: RequestIo, label?: string): { token: number; done: Promise<RequestOutcome> } {
+    const scope = new ActiveRun(++this.#tokens, this.#settings.limits, () => this.#sampleHeap(), this.#lastHeap);
+    scope.request = { io, headSent: false, ended: false };
+    scope.label = label;
+    const finish = (outcome: RunOutcome): RequestOutcome => ({ ...outcome, responded: scope.request?.headSent === true });
+    const context = this.#context;
+    const dispatch = this.#dispatch;
+    if (this.#disposed || context === undefined || dispatch === undefined) {
+      scope.fail(new IsletError(this.#disposed ? 'DISPOSED' : 'INVALID_STATE', 'No app is loaded.'));
+      return { token: scope.token, done: scope.done.then(finish) };
+    }
+    this.#requests.set(scope.token, scope);
+    const wallTimer = setTimeout(() => {
+      scope.fail(new IsletError('WALL_TIMEOUT', `The request passed its wall-clock limit of ${this.#settings.limits.wallMs} ms.`));
+    }, this.#settings.limits.wallMs);
+    void scope.done.then(() => {
+      clearTimeout(wallTimer);
+      this.#requests.delete(scope.token);
+      this.#endScope(scope);
+      // Tell the guest to stop the request (abort its signal, error its streams); no CPU is charged.
+      if (this.#context === context && this.#dispatch === dispatch && !context.isolate.isDisposed) {
+        try { context.call(dispatch, ['http', scope.token, 'abort', null], 50); } catch { /* the isolate is going away */ }
+      }
+    });
+    this.#enter(scope, (ms) => context.call(dispatch, ['http', scope.token, 'start', head], ms));
+    return { token: scope.token, done: scope.done.then(finish) };
+  }
+
+  /** Whether an app is loaded in a live context (false after a limit kill or crash: load it again). */
+  get loaded(): boolean { return this.#context !== undefined && this.#dispatch !== undefined && this.#isolate !== undefined && !this.#isolate.isDisposed; }
+
+  /** The client went away: abort the request's signal and end it. */
+  abortRequest(token: number): void {
+    this.#requests.get(token)?.fail(new IsletError('GUEST_EXCEPTION', 'The client closed the connection.'));
   }
 
   /** Disposes the isolate; a run in flight ends with DISPOSED. Idempotent. */
@@ -296,7 +369,7 @@ export class RunCore {
       if (dep === undefined) throw new IsletError('MODULE_NOT_FOUND', `Cannot import "${specifier}".`);
       return dep;
     });
-    this.#enter(run, (ms) => context.call(this.#requireDispatch(), ['arm', run.token, spec.args], ms));
+    this.#enter(run, (ms) => context.call(this.#requireDispatch(), ['arm', run.token, spec.args, spec.kind === 'app' ? 'app' : 'main'], ms));
     if (run.settled) return;
     this.#enter(run, (ms) => context.evaluate(wrapper, ms));
   }
@@ -463,6 +536,13 @@ export class RunCore {
     }
   }
 
+  #deliverHttp(scope: ActiveRun, kind: string, payload: unknown): void {
+    const context = this.#context;
+    const dispatch = this.#dispatch;
+    if (scope.settled || context === undefined || dispatch === undefined) return;
+    this.#enter(scope, (ms) => context.call(dispatch, ['http', scope.token, kind, payload], ms));
+  }
+
   #deliverFetch(id: number, kind: string, payload: unknown): void {
     const run = this.#fetchScopes.get(id);
     if (kind === 'end' || kind === 'error') this.#fetchScopes.delete(id);
@@ -483,7 +563,7 @@ export class RunCore {
   }
 
   #settleSubtle(run: ActiveRun, context: EngineContext | undefined, id: number, ok: boolean, payload: unknown): void {
-    if (run.settled || this.#run !== run || this.#context !== context || context === undefined || this.#dispatch === undefined) return;
+    if (run.settled || (this.#run !== run && !this.#requests.has(run.token)) || this.#context !== context || context === undefined || this.#dispatch === undefined) return;
     const dispatch = this.#dispatch;
     this.#enter(run, (ms) => context.call(dispatch, ['subtle', id, ok, payload], ms));
   }
@@ -491,11 +571,28 @@ export class RunCore {
   #clearTimers(): void {
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
+    this.#timerScopes.clear();
+  }
+
+  /** Ends one scope's timers and subrequests (a request that finished or failed). */
+  #endScope(scope: ActiveRun): void {
+    for (const [id, owner] of this.#timerScopes) {
+      if (owner !== scope) continue;
+      clearTimeout(this.#timers.get(id));
+      this.#timers.delete(id);
+      this.#timerScopes.delete(id);
+    }
+    for (const [id, owner] of this.#fetchScopes) {
+      if (owner !== scope) continue;
+      this.#fetch.cancel(id);
+      this.#fetchScopes.delete(id);
+    }
   }
 
   #fireTimer(id: number, run: ActiveRun): void {
     this.#timers.delete(id);
-    if (run.settled || this.#run !== run) return;
+    this.#timerScopes.delete(id);
+    if (run.settled || (this.#run !== run && !this.#requests.has(run.token))) return;
     const context = this.#context;
     const dispatch = this.#dispatch;
     if (context === undefined || dispatch === undefined) return;
@@ -512,6 +609,9 @@ export class RunCore {
   }
 
   #dropIsolate(): void {
+    for (const scope of [...this.#requests.values()]) {
+      scope.fail(new IsletError('ISOLATE_CRASHED', 'The app\'s isolate was replaced (another request in it hit a limit or it crashed) while this request was in flight.'));
+    }
     this.#dropContext();
     if (this.#warm !== undefined) { this.#warm.dispatch.release(); this.#warm.context.release(); this.#warm = undefined; }
     this.#scripts.clear();
@@ -527,7 +627,7 @@ export class RunCore {
     return {
       op_console_write(stream, text): OpResult<null> {
         if ((stream !== 1 && stream !== 2) || typeof text !== 'string') return [false, 'invalid console write'];
-        core.#host.output(stream, text);
+        core.#host.output(stream, text, core.#current?.label);
         return [true, null];
       },
       op_service_call(path, args): OpResult<number> {
@@ -570,6 +670,7 @@ export class RunCore {
         if (existing !== undefined) clearTimeout(existing);
         else if (core.#timers.size >= MAX_TIMERS) return [false, `too many live timers (limit ${MAX_TIMERS})`];
         core.#timers.set(id as number, setTimeout(() => core.#fireTimer(id as number, run), Math.min(delay, 2_147_483_647)));
+        core.#timerScopes.set(id as number, run);
         return [true, null];
       },
       op_timer_cancel(id): OpResult<null> {
@@ -606,6 +707,53 @@ export class RunCore {
         return [true, id];
       },
       op_fetch_write: (id, chunk) => core.#fetch.write(id, chunk),
+      op_http_read(id): OpResult<null> {
+        const scope = core.#requests.get(id as number);
+        if (scope?.request === undefined) return [true, null];
+        const io = scope.request.io;
+        io.readBody().then(
+          (chunk) => core.#deliverHttp(scope, chunk === null ? 'end' : 'chunk', chunk),
+          () => core.#deliverHttp(scope, 'abort', null),
+        );
+        return [true, null];
+      },
+      op_http_head(id, status, statusText, headers): OpResult<null> {
+        const scope = core.#requests.get(id as number);
+        const r = scope?.request;
+        if (scope === undefined || r === undefined || r.headSent) return [false, 'no response can start now'];
+        if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599 || typeof statusText !== 'string' || !Array.isArray(headers)) return [false, 'invalid response head'];
+        for (const h of headers) if (!Array.isArray(h) || typeof h[0] !== 'string' || typeof h[1] !== 'string') return [false, 'invalid response headers'];
+        r.headSent = true;
+        r.io.head(status as number, statusText, headers as [string, string][]);
+        return [true, null];
+      },
+      op_http_write(id, chunk): OpResult<boolean> {
+        const r = core.#requests.get(id as number)?.request;
+        if (r === undefined || !r.headSent || r.ended) return [true, true];
+        if (!(chunk instanceof Uint8Array)) return [false, 'response body chunks must be Uint8Arrays'];
+        const scope = core.#requests.get(id as number) as ActiveRun;
+        const more = r.io.write(chunk);
+        if (!more) r.io.drained().then(() => core.#deliverHttp(scope, 'drain', null), () => undefined);
+        return [true, more];
+      },
+      op_http_end(id): OpResult<null> {
+        const r = core.#requests.get(id as number)?.request;
+        if (r !== undefined && r.headSent && !r.ended) { r.ended = true; r.io.end(); }
+        return [true, null];
+      },
+      op_http_fail(id, code, error): OpResult<null> {
+        const scope = core.#requests.get(id as number);
+        if (scope === undefined) return [true, null];
+        const guest = toGuestInfo(error);
+        const known: ErrorCode = code === 'INVALID_RESPONSE' ? 'INVALID_RESPONSE' : code === 'INTERNAL' ? 'INTERNAL' : 'GUEST_EXCEPTION';
+        queueMicrotask(() => scope.fail(new IsletError(known, `${known === 'INVALID_RESPONSE' ? '' : 'Uncaught '}${guest.name}: ${guest.message}`, { guest })));
+        return [true, null];
+      },
+      op_http_done(id): OpResult<null> {
+        const scope = core.#requests.get(id as number);
+        if (scope !== undefined) queueMicrotask(() => scope.succeed(null));
+        return [true, null];
+      },
       op_fetch_end: (id) => core.#fetch.end(id),
       op_fetch_read: (id) => core.#fetch.read(id),
       op_fetch_cancel: (id) => core.#fetch.cancel(id),
@@ -630,7 +778,7 @@ export class RunCore {
   #settleCall(run: ActiveRun, id: number, ok: boolean, payload: unknown): void {
     run.pendingCalls -= 1;
     // A late completion (run over, or a newer context) releases its result and does nothing else.
-    if (run.settled || this.#run !== run) return;
+    if (run.settled || (this.#run !== run && !this.#requests.has(run.token))) return;
     const context = this.#context;
     const dispatch = this.#dispatch;
     if (context === undefined || dispatch === undefined) return;

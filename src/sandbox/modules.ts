@@ -3,7 +3,8 @@
  * stripping, and loading a whole import graph before it is linked.
  */
 import { createRequire } from 'node:module';
-import { posix } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { join, posix, sep } from 'node:path';
 import { IsletError } from '../errors.ts';
 
 // amaro is the TypeScript stripper Node itself uses (swc); the package avoids Node's experimental warning.
@@ -91,4 +92,17 @@ export function mapLoader(modules: Readonly<Record<string, string>>): ModuleLoad
   const normalized = new Map<string, string>();
   for (const [name, source] of Object.entries(modules)) normalized.set(normalizeFilename(name), source);
   return (path) => normalized.get(path);
+}
+
+/** A loader over the files under `root` (a real path); symlinks that leave the root are refused. */
+export function diskLoader(root: string): ModuleLoader {
+  return async (path) => {
+    try {
+      const real = await realpath(join(root, path));
+      if (real !== root && !real.startsWith(root + sep)) return undefined;
+      return await readFile(real, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }

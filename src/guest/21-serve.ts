@@ -1,0 +1,156 @@
+/**
+ * The app side of `islet serve`: an app module's default export `{ fetch(request, env, ctx) }`
+ * receives each request the host hands in; the response head and body go back through ops,
+ * streamed with backpressure. `ctx.waitUntil(promise)` keeps the request's scope open (within its
+ * limits) until the promise settles.
+ */
+import type { GuestOps } from '../bridge/protocol.ts';
+import {
+  MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, PromiseCtor, PromiseResolve, PromisePrototypeThen, ReflectApply, SafeMap,
+  TypeErrorCtor, ArrayPrototypePush, ObjectFreeze,
+} from './00-primordials.ts';
+import { ReadableStream } from 'web-streams-polyfill';
+import { AbortController } from './05-abort.ts';
+import { headerList } from './15-headers.ts';
+import { Request, Response, responseInnerBody } from './18-request-response.ts';
+import { bufferSourceBytes } from './06-encoding.ts';
+
+interface App { fetch(request: Request, env: unknown, ctx: unknown): unknown }
+interface Head { method: string; url: string; headers: [string, string][]; hasBody: boolean }
+interface Controller { enqueue(chunk: Uint8Array): void; close(): void; error(e: unknown): void }
+interface Exchange {
+  controller: Controller | undefined;
+  pull: (() => void) | undefined;
+  drain: (() => void) | undefined;
+  abort: AbortController;
+  waitUntil: Promise<unknown>[];
+  done: boolean;
+}
+
+let ops: GuestOps;
+let app: App | undefined;
+let env: unknown;
+const exchanges = new SafeMap<number, Exchange>();
+let report: (where: string, error: unknown) => void = () => {};
+
+/** Connects serving to the ops, the app's env and error reporting (called at boot). */
+export function setServeOps(o: GuestOps, appEnv: unknown, reportError: (where: string, error: unknown) => void): void {
+  ops = o;
+  env = appEnv;
+  report = reportError;
+}
+
+/** Registers the app module's default export; throws a TypeError when it is not a fetch handler. */
+export function registerApp(candidate: unknown): void {
+  if (typeof candidate !== 'object' || candidate === null || typeof (candidate as App).fetch !== 'function') {
+    throw new TypeErrorCtor('The app module must export default an object with a fetch(request, env, ctx) method.');
+  }
+  app = candidate as App;
+}
+
+/** Handles a host event for request `id` (called by the dispatcher). */
+export function onHttpEvent(id: number, kind: string, payload: unknown): void {
+  if (kind === 'start') { start(id, payload as Head); return; }
+  const ex = MapPrototypeGet(exchanges, id) as Exchange | undefined;
+  if (ex === undefined) return;
+  switch (kind) {
+    case 'chunk': { const pull = ex.pull; ex.pull = undefined; ex.controller?.enqueue(payload as Uint8Array); pull?.(); return; }
+    case 'end': { const pull = ex.pull; ex.pull = undefined; ex.controller?.close(); ex.controller = undefined; pull?.(); return; }
+    case 'drain': { const drain = ex.drain; ex.drain = undefined; drain?.(); return; }
+    case 'abort': {
+      ex.abort.abort(new DOMException('The client closed the connection', 'AbortError'));
+      ex.controller?.error(new TypeErrorCtor('The client closed the connection before the request body ended'));
+      ex.controller = undefined;
+      const pull = ex.pull; ex.pull = undefined; pull?.();
+      const drain = ex.drain; ex.drain = undefined; drain?.();
+      return;
+    }
+    default: return;
+  }
+}
+
+function start(id: number, head: Head): void {
+  const ex: Exchange = { controller: undefined, pull: undefined, drain: undefined, abort: new AbortController(), waitUntil: [], done: false };
+  MapPrototypeSet(exchanges, id, ex);
+  if (app === undefined) { fail(id, ex, 'INTERNAL', new TypeErrorCtor('No app is loaded.')); return; }
+  let request: Request;
+  try {
+    const body = head.hasBody ? new ReadableStream<Uint8Array>({
+      type: 'bytes',
+      start(controller: Controller) { ex.controller = controller; },
+      pull() { return new PromiseCtor<void>((resolve) => { ex.pull = resolve; ops.op_http_read(id); }); },
+    } as never) : null;
+    request = new Request(head.url, { method: head.method, headers: head.headers, body, duplex: 'half', signal: ex.abort.signal } as never);
+  } catch (error) {
+    fail(id, ex, 'GUEST_EXCEPTION', error);
+    return;
+  }
+  const ctx = ObjectFreeze({
+    waitUntil(promise: unknown): void {
+      ArrayPrototypePush(ex.waitUntil, PromisePrototypeThen(PromiseResolve(promise), undefined, (error) => { report('ctx.waitUntil', error); }) as Promise<unknown>);
+    },
+    passThroughOnException(): void {},
+  });
+  let result: unknown;
+  try {
+    result = ReflectApply(app.fetch, app, [request, env, ctx]);
+  } catch (error) {
+    fail(id, ex, 'GUEST_EXCEPTION', error);
+    return;
+  }
+  PromisePrototypeThen(PromiseResolve(result), (response) => { void respond(id, ex, response); }, (error) => { fail(id, ex, 'GUEST_EXCEPTION', error); });
+}
+
+async function respond(id: number, ex: Exchange, response: unknown): Promise<void> {
+  if (!(response instanceof Response)) {
+    fail(id, ex, 'INVALID_RESPONSE', new TypeErrorCtor(`The app's fetch handler returned ${response === null ? 'null' : typeof response}, not a Response.`));
+    return;
+  }
+  const pairs: [string, string][] = [];
+  const list = headerList(response.headers);
+  for (let i = 0; i < list.length; i++) pairs[i] = [(list[i] as [string, string])[0], (list[i] as [string, string])[1]];
+  ops.op_http_head(id, response.status, response.statusText, pairs);
+  const inner = responseInnerBody(response);
+  try {
+    if (inner !== null && inner.stream === null && inner.bytes !== null && !inner.used) {
+      inner.used = true;
+      if (inner.bytes.length > 0) ops.op_http_write(id, inner.bytes);
+    } else if (inner !== null) {
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || ex.abort.signal.aborted) break;
+        const written = ops.op_http_write(id, bufferSourceBytes(value, 'response body'));
+        if (written[0] === true && written[1] === false) await new PromiseCtor<void>((resolve) => { ex.drain = resolve; });
+      }
+    }
+  } catch (error) {
+    fail(id, ex, 'GUEST_EXCEPTION', error);
+    return;
+  }
+  ops.op_http_end(id);
+  await finish(id, ex);
+}
+
+async function finish(id: number, ex: Exchange): Promise<void> {
+  for (let i = 0; i < ex.waitUntil.length; i++) await ex.waitUntil[i]; // may grow while waiting
+  if (ex.done) return;
+  ex.done = true;
+  MapPrototypeDelete(exchanges, id);
+  ops.op_http_done(id);
+}
+
+function fail(id: number, ex: Exchange, code: string, error: unknown): void {
+  if (ex.done) return;
+  let name = 'Error';
+  let message = String(error);
+  let stack: string | undefined;
+  try {
+    const e = error as { name?: unknown; message?: unknown; stack?: unknown };
+    if (typeof e?.name === 'string') name = e.name;
+    if (typeof e?.message === 'string') message = e.message;
+    if (typeof e?.stack === 'string') stack = e.stack;
+  } catch { /* a hostile error object */ }
+  ops.op_http_fail(id, code, stack === undefined ? { name, message } : { name, message, stack });
+  void finish(id, ex);
+}

@@ -1,0 +1,186 @@
+/**
+ * The `islet serve` HTTP server (one process): routes each request by Host and path to an app,
+ * runs it in the app's isolate, streams bodies both ways, maps failures to JSON errors with fitting
+ * statuses (never a stack trace, host path or secret), logs one line per request, answers
+ * /healthz and /readyz, and drains gracefully.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { ErrorCode } from '../errors.ts';
+import { AppHost } from './app-host.ts';
+import type { ServerConfig } from './config.ts';
+import { Logger } from './log.ts';
+import { Router } from './router.ts';
+
+/** HTTP statuses for error codes that reach clients. */
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  NO_ROUTE: 404, BODY_TOO_LARGE: 413, GUEST_EXCEPTION: 500, INVALID_RESPONSE: 500, SYNTAX_ERROR: 500, MODULE_NOT_FOUND: 500,
+  HOST_SERVICE_ERROR: 500, EGRESS_DENIED: 500, UNCLONEABLE_VALUE: 500, INTERNAL: 500, ISOLATE_CRASHED: 502,
+  CPU_LIMIT: 503, MEMORY_LIMIT: 503, DISPOSED: 503, WALL_TIMEOUT: 504,
+};
+
+/** What clients are told, by code: no guest message (it may hold secrets), no stack, no path. */
+const CLIENT_MESSAGE: Partial<Record<string, string>> = {
+  NO_ROUTE: 'No app is routed at this host and path.',
+  BODY_TOO_LARGE: 'The request body is larger than this app accepts.',
+  GUEST_EXCEPTION: 'The app threw an exception.',
+  INVALID_RESPONSE: 'The app did not return a Response.',
+  SYNTAX_ERROR: 'The app failed to load.',
+  MODULE_NOT_FOUND: 'The app failed to load.',
+  CPU_LIMIT: 'The app used more CPU time than it is allowed.',
+  MEMORY_LIMIT: 'The app used more memory than it is allowed.',
+  WALL_TIMEOUT: 'The app took too long to respond.',
+  ISOLATE_CRASHED: 'The app\'s isolate crashed.',
+};
+
+/** Options for {@link IsletServer}. */
+export interface ServerOptions {
+  logger?: Logger;
+  /** How long a graceful shutdown waits for in-flight requests (default 30 s). */
+  drainTimeoutMs?: number;
+  /** Serve every request that matches no route with this app (`islet serve app.ts`). */
+  catchAll?: string;
+}
+
+/** A running (or stopped) islet server. */
+export class IsletServer {
+  readonly #server: Server;
+  readonly #router = new Router<AppHost>();
+  readonly #apps = new Map<string, AppHost>();
+  readonly #log: Logger;
+  readonly #drainTimeoutMs: number;
+  readonly #config: ServerConfig;
+  #draining = false;
+  #inFlight = 0;
+  #idle: (() => void)[] = [];
+
+  constructor(config: ServerConfig, options: ServerOptions = {}) {
+    this.#config = config;
+    this.#log = options.logger ?? new Logger();
+    this.#drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
+    this.#log.setSecrets(config.apps.flatMap((a) => a.secretValues));
+    for (const app of config.apps) {
+      const host = new AppHost(app, this.#log);
+      this.#apps.set(app.name, host);
+      for (const route of app.routes) this.#router.add(route, host);
+    }
+    if (options.catchAll !== undefined) this.#router.setCatchAll(this.#apps.get(options.catchAll));
+    // Node's HTTP protections, set deliberately.
+    this.#server = createServer({ maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => { void this.#handle(req, res); });
+    this.#server.maxHeadersCount = 200;
+    this.#server.maxRequestsPerSocket = 10_000;
+  }
+
+  /** The apps, by name. */
+  get apps(): ReadonlyMap<string, AppHost> { return this.#apps; }
+
+  /** Loads every app (so a broken app fails at start, not on its first request). */
+  async loadAll(): Promise<void> {
+    for (const app of this.#apps.values()) await app.load();
+  }
+
+  /** Starts listening; resolves with the address. */
+  listen(): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#config.listen.port, this.#config.listen.host, () => {
+        const address = this.#server.address();
+        const port = typeof address === 'object' && address !== null ? address.port : this.#config.listen.port;
+        this.#log.log({ type: 'server', event: 'listening', host: this.#config.listen.host, port, apps: [...this.#apps.keys()] });
+        resolve({ host: this.#config.listen.host, port });
+      });
+    });
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish (up to the drain timeout),
+   * then close every connection, dispose the isolates and flush the logs.
+   */
+  async close(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    this.#log.log({ type: 'server', event: 'draining', inFlight: this.#inFlight });
+    const closed = new Promise<void>((resolve) => { this.#server.close(() => resolve()); });
+    this.#server.closeIdleConnections();
+    if (this.#inFlight > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => { this.#idle.push(resolve); }),
+        new Promise<void>((resolve) => setTimeout(resolve, this.#drainTimeoutMs).unref()),
+      ]);
+    }
+    this.#server.closeAllConnections();
+    await closed;
+    for (const app of this.#apps.values()) app.dispose();
+    this.#log.log({ type: 'server', event: 'stopped', logDrops: this.#log.dropped });
+    await this.#log.drain();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomBytes(8).toString('hex');
+    const path = req.url ?? '/';
+    if (path === '/healthz' || path === '/readyz') {
+      const ready = path === '/healthz' || !this.#draining;
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ok: ready }));
+      return;
+    }
+    if (this.#draining) res.setHeader('connection', 'close');
+    const app = this.#router.match(req.headers.host, path);
+    if (app === undefined) {
+      this.#respondError(res, 'NO_ROUTE', requestId);
+      this.#logRequest(req, res.statusCode, started, requestId, undefined, 'NO_ROUTE', 0);
+      return;
+    }
+    const limit = app.config.limits.requestBodyBytes;
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) {
+      res.setHeader('connection', 'close');
+      this.#respondError(res, 'BODY_TOO_LARGE', requestId);
+      this.#logRequest(req, 413, started, requestId, app.config.name, 'BODY_TOO_LARGE', 0);
+      req.resume();
+      return;
+    }
+    this.#inFlight += 1;
+    let tooLarge = false;
+    let abort: (() => void) | undefined;
+    res.on('close', () => { if (!res.writableFinished) abort?.(); });
+    try {
+      const outcome = await app.handle(req, res, requestId, {
+        onAbort: (fn) => { abort = fn; },
+        bodyLimit: limit,
+        onTooLarge: () => { tooLarge = true; abort?.(); },
+      });
+      let code = outcome.ok ? undefined : (outcome.error?.code ?? 'INTERNAL');
+      if (tooLarge) code = 'BODY_TOO_LARGE';
+      if (code !== undefined) {
+        if (!outcome.responded && !res.headersSent) {
+          if (tooLarge) res.setHeader('connection', 'close');
+          this.#respondError(res, code, requestId);
+        } else if (!res.writableFinished) {
+          res.destroy(); // the head went out: the only honest signal left is a broken stream
+        }
+        if (!res.writableEnded && !res.destroyed) res.end();
+      }
+      this.#logRequest(req, res.statusCode, started, requestId, app.config.name, code, outcome.usage.cpuMs);
+      if (code !== undefined && outcome.error !== undefined) {
+        this.#log.log({ type: 'error', app: app.config.name, requestId, code, message: outcome.error.message, stack: outcome.error.guest?.stack });
+      }
+    } finally {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0 && this.#idle.length > 0) { const idle = this.#idle; this.#idle = []; for (const fn of idle) fn(); }
+    }
+  }
+
+  #respondError(res: ServerResponse, code: string, requestId: string): void {
+    const status = STATUS[code as keyof typeof STATUS] ?? 500;
+    const body = JSON.stringify({ error: { code, message: CLIENT_MESSAGE[code] ?? 'The request failed.', requestId } });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
+  }
+
+  #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number): void {
+    this.#log.log({
+      type: 'request', app: app ?? null, requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status,
+      durationMs: Math.round((performance.now() - started) * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100, code: code ?? null,
+    });
+  }
+}

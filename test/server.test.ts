@@ -1,0 +1,163 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { request } from 'node:http';
+import { IsletServer } from '../src/server/server.ts';
+import { validateConfig } from '../src/server/config.ts';
+import { Logger } from '../src/server/log.ts';
+
+const APPS: Record<string, string> = {
+  'hello.ts': `export default { async fetch(request: Request, env: any) {
+    const url = new URL(request.url);
+    if (url.pathname === '/env') return Response.json({ greeting: env.GREETING, key: env.API_KEY ?? null });
+    if (url.pathname === '/throw') throw new Error('boom with ' + env.API_KEY + ' at /srv/secret/path.ts');
+    if (url.pathname === '/string') return 'not a response' as any;
+    if (url.pathname === '/spin') { for (;;) {} }
+    if (url.pathname === '/hang') return new Promise(() => {});
+    if (url.pathname === '/echo') return new Response(request.body, { headers: { 'x-method': request.method } });
+    if (url.pathname === '/length') return new Response(String((await request.text()).length));
+    if (url.pathname === '/abortable') {
+      return new Promise((resolve) => request.signal.addEventListener('abort', () => { (globalThis as any).aborted = ((globalThis as any).aborted ?? 0) + 1; resolve(new Response('late')); }));
+    }
+    if (url.pathname === '/aborted-count') return new Response(String((globalThis as any).aborted ?? 0));
+    if (url.pathname === '/log') { console.log('hello from', url.pathname, env.API_KEY); return new Response('logged'); }
+    if (url.pathname === '/stream') {
+      let i = 0;
+      return new Response(new ReadableStream({ pull(c) { if (i === 50) { c.close(); return; } c.enqueue(new TextEncoder().encode('chunk ' + i++ + '\\n')); } }));
+    }
+    return new Response('hello ' + env.GREETING);
+  } }`,
+  'other.js': `export default { fetch(request, env) { return new Response('other ' + env.GREETING + ' ' + new URL(request.url).pathname); } }`,
+};
+
+let dir: string;
+let server: IsletServer;
+let port = 0;
+const lines: string[] = [];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'islet-server-'));
+  for (const [name, source] of Object.entries(APPS)) await writeFile(join(dir, name), source);
+  const config = validateConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    apps: [
+      { name: 'hello', entry: 'hello.ts', routes: ['hello.localhost', 'localhost/api'], env: { GREETING: 'hi' }, secrets: { API_KEY: { fromEnv: 'TEST_KEY' } }, limits: { cpuMs: 100, wallMs: 1000, requestBodyBytes: 1000 } },
+      { name: 'other', entry: 'other.js', routes: ['localhost', '*.localhost'], env: { GREETING: 'howdy' } },
+    ],
+  }, { baseDir: dir, environment: { TEST_KEY: 'very-secret-key' }, source: 'test' });
+  const sink = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(...chunk.toString().split('\n').filter(Boolean)); cb(); } });
+  server = new IsletServer(config, { logger: new Logger({ stream: sink }), drainTimeoutMs: 2000 });
+  await server.loadAll();
+  port = (await server.listen()).port;
+});
+
+after(async () => { await server.close(); });
+
+function call(host: string, path: string, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host, ...options.headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+test('routing by host and path, most specific route first', async () => {
+  assert.equal((await call('hello.localhost', '/')).body, 'hello hi');
+  assert.equal((await call('localhost:8080', '/api/x')).body, 'hello hi', 'localhost/api beats localhost');
+  assert.equal((await call('localhost', '/apix')).body, 'other howdy /apix');
+  assert.equal((await call('sub.localhost', '/')).body, 'other howdy /');
+  const none = await call('example.org', '/');
+  assert.equal(none.status, 404);
+  assert.equal((JSON.parse(none.body) as { error: { code: string } }).error.code, 'NO_ROUTE');
+});
+
+test('env and secrets are per app', async () => {
+  assert.deepEqual(JSON.parse((await call('hello.localhost', '/env')).body), { greeting: 'hi', key: 'very-secret-key' });
+  assert.equal((await call('localhost', '/env')).body, 'other howdy /env');
+});
+
+test('errors reach the client as JSON with fitting statuses, never a stack, path or secret', async () => {
+  const cases: [string, number, string][] = [['/throw', 500, 'GUEST_EXCEPTION'], ['/string', 500, 'INVALID_RESPONSE'], ['/spin', 503, 'CPU_LIMIT'], ['/hang', 504, 'WALL_TIMEOUT']];
+  for (const [path, status, code] of cases) {
+    const r = await call('hello.localhost', path);
+    assert.equal(r.status, status, path);
+    const body = JSON.parse(r.body) as { error: { code: string; message: string; requestId: string } };
+    assert.equal(body.error.code, code, path);
+    assert.match(body.error.requestId, /^[0-9a-f]{16}$/);
+    assert.doesNotMatch(r.body, /very-secret-key|\/srv\/|at |\.ts:/, path);
+  }
+  assert.equal((await call('hello.localhost', '/')).body, 'hello hi', 'the app serves again after a CPU kill');
+});
+
+test('request bodies stream in and response bodies stream out', async () => {
+  const echo = await call('hello.localhost', '/echo', { method: 'POST', body: 'ping-pong' });
+  assert.equal(echo.body, 'ping-pong');
+  assert.equal(echo.headers['x-method'], 'POST');
+  const stream = await call('hello.localhost', '/stream');
+  assert.equal(stream.body.split('\n').filter(Boolean).length, 50);
+  assert.equal(stream.headers['transfer-encoding'], 'chunked');
+});
+
+test('a body over requestBodyBytes is refused with 413', async () => {
+  const r = await call('hello.localhost', '/echo', { method: 'POST', body: 'x'.repeat(2000) });
+  assert.equal(r.status, 413);
+  assert.equal((JSON.parse(r.body) as { error: { code: string } }).error.code, 'BODY_TOO_LARGE');
+});
+
+test('a streamed (chunked) body over the limit is cut off with 413 (when the app reads it before answering)', async () => {
+  assert.equal((await call('hello.localhost', '/length', { method: 'POST', body: 'z'.repeat(900) })).body, '900');
+  const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/length', method: 'POST', headers: { host: 'hello.localhost', 'transfer-encoding': 'chunked' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    for (let i = 0; i < 5; i++) req.write('y'.repeat(400));
+    req.end();
+  });
+  assert.equal(r.status, 413);
+});
+
+test('a client that disconnects aborts the guest request.signal', async () => {
+  const before = Number((await call('hello.localhost', '/aborted-count')).body);
+  await new Promise<void>((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/abortable', headers: { host: 'hello.localhost' } });
+    req.on('error', () => resolve());
+    req.end();
+    setTimeout(() => { req.destroy(); resolve(); }, 100);
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(Number((await call('hello.localhost', '/aborted-count')).body), before + 1);
+});
+
+test('health endpoints', async () => {
+  assert.equal((await call('anything', '/healthz')).status, 200);
+  assert.equal((await call('anything', '/readyz')).status, 200);
+});
+
+test('logs: one line per request, console lines tagged, secrets redacted', async () => {
+  await call('hello.localhost', '/log');
+  await new Promise((r) => setTimeout(r, 20));
+  const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const consoleLine = records.find((r) => r['type'] === 'console' && String(r['message']).startsWith('hello from /log'));
+  assert.ok(consoleLine !== undefined);
+  assert.equal(consoleLine['app'], 'hello');
+  assert.match(String(consoleLine['requestId']), /^[0-9a-f]{16}$/);
+  assert.equal(consoleLine['message'], 'hello from /log [REDACTED]');
+  const requestLine = records.find((r) => r['type'] === 'request' && r['path'] === '/log');
+  assert.ok(requestLine !== undefined);
+  assert.equal(requestLine['requestId'], consoleLine['requestId']);
+  assert.equal(requestLine['status'], 200);
+  assert.equal(typeof requestLine['cpuMs'], 'number');
+  assert.ok(!lines.some((l) => l.includes('very-secret-key')), 'no log line carries the secret');
+});

@@ -1,5 +1,6 @@
 /** The islet command line: picks a command; each command parses its own arguments. */
 import { runCommand, RUN_HELP } from './run.ts';
+import { serveCommand } from './serve.ts';
 import { EXIT } from './exit.ts';
 
 /** The top-level help text. */
@@ -7,8 +8,9 @@ export const HELP = `islet: run code you did not write, in V8 isolates with hard
 
 Usage:
   islet run <file> [options] [-- args...]   Run a .js or .ts module and print its output and result
+  islet serve <app.ts> | --config FILE      Serve apps (export default { fetch }) over HTTP
   islet --help                              Show this help
-  islet run --help                          Show the options of "run"
+  islet run --help, islet serve --help      Show the options of a command
 
 Exit codes:
   0  success
@@ -26,6 +28,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return command === undefined ? EXIT.USAGE : EXIT.OK;
   }
   if (command === 'run') return runCommand(rest, io);
+  if (command === 'serve') return serveCommand(rest, io);
   io.err(`islet: unknown command "${command}". Run "islet --help" for the commands.\n`);
   return EXIT.USAGE;
 }

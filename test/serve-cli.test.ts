@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { request, Agent } from 'node:http';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/islet.js', import.meta.url));
+const APP = fileURLToPath(new URL('../examples/hello-app.ts', import.meta.url));
+
+function start(args: string[]): Promise<{ port: number; child: ReturnType<typeof spawn>; logs: string[] }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        logs.push(line);
+        const record = JSON.parse(line) as { event?: string; port?: number };
+        if (record.event === 'listening') resolve({ port: record.port ?? 0, child, logs });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited early with ${String(code)}`)));
+  });
+}
+
+function get(port: number, path: string, agent: Agent): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, agent }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject).end();
+  });
+}
+
+test('islet serve app.ts serves it; SIGTERM with 100 slow requests in flight: all finish with 200, then exit 0', async () => {
+  const { port, child } = await start([APP]);
+  const agent = new Agent({ keepAlive: true, maxSockets: 200 });
+  assert.equal((await get(port, '/?name=Ada', agent)).body, 'hello, Ada!\n');
+  const inflight = Array.from({ length: 100 }, () => get(port, '/slow?ms=600', agent));
+  await new Promise((r) => setTimeout(r, 200));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  const results = await Promise.all(inflight);
+  assert.deepEqual([...new Set(results.map((r) => r.status))], [200]);
+  assert.equal(results.filter((r) => r.body === 'slow done\n').length, 100);
+  assert.equal(await exited, 0);
+  agent.destroy();
+});
+
+test('islet serve --config reports every problem with its JSON path and exits 2', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'islet-serve-'));
+  const file = join(dir, 'islet.config.json');
+  await writeFile(file, JSON.stringify({ listen: { port: 'eighty' }, apps: [{ name: 'x', entry: 'nope.ts', routes: ['bad route'] }] }));
+  const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+    execFile(process.execPath, [BIN, 'serve', '--config', file], (error, _stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stderr }));
+  });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\$\.listen\.port/);
+  assert.match(r.stderr, /\$\.apps\[0\]\.entry/);
+  assert.match(r.stderr, /\$\.apps\[0\]\.routes\[0\]/);
+});

@@ -57,8 +57,10 @@ export interface GuestOps {
   op_subtle(operation: unknown, args: unknown): OpResult<number>;
   /** Serving: asks for the next request body chunk (answered by an `http` chunk or end command). */
   op_http_read(id: unknown): OpResult<null>;
-  /** Serving: the response status line and headers. */
+  /** Serving: the response status line and headers ("name:value" lines joined by "\n"). */
   op_http_head(id: unknown, status: unknown, statusText: unknown, headers: unknown): OpResult<null>;
+  /** Serving, in one crossing: head, a whole byte body and the end; `done` when no waitUntil is pending. */
+  op_http_respond(id: unknown, status: unknown, statusText: unknown, headers: unknown, body: unknown, done: unknown): OpResult<null>;
   /** Serving: a response body chunk; false asks the guest to wait for a `drain` command. */
   op_http_write(id: unknown, chunk: unknown): OpResult<boolean>;
   /** Serving: the response body is complete. */
@@ -77,7 +79,7 @@ export const OP_NAMES = [
   'op_console_write', 'op_service_call', 'op_message_emit', 'op_run_settle', 'op_timer_start', 'op_timer_cancel',
   'op_clone', 'op_random_fill', 'op_url_parse', 'op_url_set',
   'op_fetch_start', 'op_fetch_write', 'op_fetch_end', 'op_fetch_read', 'op_fetch_cancel', 'op_subtle',
-  'op_http_read', 'op_http_head', 'op_http_write', 'op_http_end', 'op_http_fail', 'op_http_done',
+  'op_http_read', 'op_http_head', 'op_http_respond', 'op_http_write', 'op_http_end', 'op_http_fail', 'op_http_done',
 ] as const satisfies readonly (keyof GuestOps)[];
 
 /** What the guest learns at context start. */

@@ -43,6 +43,7 @@ export const MapPrototypeGet = uncurry(Map.prototype.get as (this: Map<unknown, 
 export const MapPrototypeSet = uncurry(Map.prototype.set as (this: Map<unknown, unknown>, k: unknown, v: unknown) => Map<unknown, unknown>);
 export const MapPrototypeHas = uncurry(Map.prototype.has as (this: Map<unknown, unknown>, k: unknown) => boolean);
 export const MapPrototypeDelete = uncurry(Map.prototype.delete as (this: Map<unknown, unknown>, k: unknown) => boolean);
+export const MapPrototypeClear = uncurry(Map.prototype.clear as (this: Map<unknown, unknown>) => void);
 export const MapPrototypeEntries = uncurry(Map.prototype.entries as (this: Map<unknown, unknown>) => IterableIterator<[unknown, unknown]>);
 export const MapPrototypeGetSize = uncurry(ObjectGetOwnPropertyDescriptor(Map.prototype, 'size')?.get as (this: Map<unknown, unknown>) => number);
 export const SetPrototypeValues = uncurry(Set.prototype.values as (this: Set<unknown>) => IterableIterator<unknown>);

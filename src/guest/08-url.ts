@@ -7,7 +7,8 @@ import type { GuestOps, UrlParts } from '../bridge/protocol.ts';
 import {
   ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSplice, ObjectDefineProperty, ReflectOwnKeys,
   StringCtor, StringFromCharCode, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToWellFormed,
-  SymbolIterator, TypeErrorCtor, ObjectGetOwnPropertyDescriptor, ReflectApply,
+  SymbolIterator, TypeErrorCtor, ObjectGetOwnPropertyDescriptor, ReflectApply, SafeMap, MapPrototypeGet, MapPrototypeHas,
+  MapPrototypeSet, MapPrototypeGetSize, MapPrototypeClear,
 } from './00-primordials.ts';
 import { TextDecoder, utf8Encode } from './06-encoding.ts';
 
@@ -17,9 +18,19 @@ export function setUrlOps(o: Pick<GuestOps, 'op_url_parse' | 'op_url_set'>): voi
 
 const HREF = 0, ORIGIN = 1, PROTOCOL = 2, USERNAME = 3, PASSWORD = 4, HOST = 5, HOSTNAME = 6, PORT = 7, PATHNAME = 8, SEARCH = 9, HASH = 10;
 
+/** Recent parses (parsing is pure): servers see the same few URLs over and over. */
+const parsed = new SafeMap<string, UrlParts | null>();
+const PARSE_CACHE_SIZE = 256;
+
 function parse(url: string, base: string | undefined): UrlParts | null {
+  const key = base === undefined ? url : `${url}\u0000${base}`;
+  if (MapPrototypeHas(parsed, key)) return MapPrototypeGet(parsed, key) as UrlParts | null;
   const result = ops.op_url_parse(url, base);
   if (result[0] !== true) throw new TypeErrorCtor(result[1]);
+  if (url.length + (base?.length ?? 0) <= 2048) {
+    if (MapPrototypeGetSize(parsed) >= PARSE_CACHE_SIZE) MapPrototypeClear(parsed);
+    MapPrototypeSet(parsed, key, result[1]);
+  }
   return result[1];
 }
 

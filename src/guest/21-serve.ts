@@ -7,7 +7,7 @@
 import type { GuestOps } from '../bridge/protocol.ts';
 import {
   MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, PromiseCtor, PromiseResolve, PromisePrototypeThen, ReflectApply, SafeMap,
-  TypeErrorCtor, ArrayPrototypePush, ObjectFreeze,
+  TypeErrorCtor, ArrayPrototypePush, ObjectFreeze, StringPrototypeSplit, StringPrototypeIndexOf, StringPrototypeSlice,
 } from './00-primordials.ts';
 import { ReadableStream } from 'web-streams-polyfill';
 import { AbortController } from './05-abort.ts';
@@ -50,7 +50,7 @@ export function registerApp(candidate: unknown): void {
 
 /** Handles a host event for request `id` (called by the dispatcher). */
 export function onHttpEvent(id: number, kind: string, payload: unknown): void {
-  if (kind === 'start') { start(id, payload as Head); return; }
+  if (kind === 'start') { start(id, unpackHead(payload as string)); return; }
   const ex = MapPrototypeGet(exchanges, id) as Exchange | undefined;
   if (ex === undefined) return;
   switch (kind) {
@@ -67,6 +67,28 @@ export function onHttpEvent(id: number, kind: string, payload: unknown): void {
     }
     default: return;
   }
+}
+
+/** The head the host packs into one string: "METHOD\nurl\n0|1\nname:value\n...". */
+function unpackHead(packed: string): Head {
+  const lines = StringPrototypeSplit(packed, '\n');
+  const headers: [string, string][] = [];
+  for (let i = 3; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = StringPrototypeIndexOf(line, ':');
+    headers[i - 3] = [StringPrototypeSlice(line, 0, colon), StringPrototypeSlice(line, colon + 1)];
+  }
+  return { method: lines[0] as string, url: lines[1] as string, hasBody: lines[2] === '1', headers };
+}
+
+/** Response headers packed as "name:value" lines (names have no ":" and values no line breaks). */
+function packHeaders(list: readonly [string, string][]): string {
+  let out = '';
+  for (let i = 0; i < list.length; i++) {
+    const h = list[i] as [string, string];
+    out += i === 0 ? `${h[0]}:${h[1]}` : `\n${h[0]}:${h[1]}`;
+  }
+  return out;
 }
 
 function start(id: number, head: Head): void {
@@ -106,23 +128,26 @@ async function respond(id: number, ex: Exchange, response: unknown): Promise<voi
     fail(id, ex, 'INVALID_RESPONSE', new TypeErrorCtor(`The app's fetch handler returned ${response === null ? 'null' : typeof response}, not a Response.`));
     return;
   }
-  const pairs: [string, string][] = [];
-  const list = headerList(response.headers);
-  for (let i = 0; i < list.length; i++) pairs[i] = [(list[i] as [string, string])[0], (list[i] as [string, string])[1]];
-  ops.op_http_head(id, response.status, response.statusText, pairs);
+  const headers = packHeaders(headerList(response.headers));
   const inner = responseInnerBody(response);
+  if (inner === null || (inner.stream === null && inner.bytes !== null && !inner.used)) {
+    // The common case in one crossing: head, the whole body, the end (and done, without waitUntil).
+    const bytes = inner === null ? null : inner.bytes;
+    if (inner !== null) inner.used = true;
+    const done = ex.waitUntil.length === 0;
+    if (done) { ex.done = true; MapPrototypeDelete(exchanges, id); }
+    ops.op_http_respond(id, response.status, response.statusText, headers, bytes, done);
+    if (!done) await finish(id, ex);
+    return;
+  }
+  ops.op_http_head(id, response.status, response.statusText, headers);
   try {
-    if (inner !== null && inner.stream === null && inner.bytes !== null && !inner.used) {
-      inner.used = true;
-      if (inner.bytes.length > 0) ops.op_http_write(id, inner.bytes);
-    } else if (inner !== null) {
-      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done || ex.abort.signal.aborted) break;
-        const written = ops.op_http_write(id, bufferSourceBytes(value, 'response body'));
-        if (written[0] === true && written[1] === false) await new PromiseCtor<void>((resolve) => { ex.drain = resolve; });
-      }
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || ex.abort.signal.aborted) break;
+      const written = ops.op_http_write(id, bufferSourceBytes(value, 'response body'));
+      if (written[0] === true && written[1] === false) await new PromiseCtor<void>((resolve) => { ex.drain = resolve; });
     }
   } catch (error) {
     fail(id, ex, 'GUEST_EXCEPTION', error);

@@ -83,6 +83,8 @@ export interface RequestIo {
   head(status: number, statusText: string, headers: [string, string][]): void;
   /** Writes a response body chunk; false means wait for `drained()`. */
   write(chunk: Uint8Array): boolean;
+  /** Optional fast path: head, a whole body and the end at once (after head() was called). */
+  endWith?(body: Uint8Array | null): void;
   /** Resolves when the response can take more data. */
   drained(): Promise<void>;
   end(): void;
@@ -259,16 +261,20 @@ export class RunCore {
     const wallTimer = setTimeout(() => {
       scope.fail(new IsletError('WALL_TIMEOUT', `The request passed its wall-clock limit of ${this.#settings.limits.wallMs} ms.`));
     }, this.#settings.limits.wallMs);
-    void scope.done.then(() => {
+    void scope.done.then((outcome) => {
       clearTimeout(wallTimer);
       this.#requests.delete(scope.token);
       this.#endScope(scope);
-      // Tell the guest to stop the request (abort its signal, error its streams); no CPU is charged.
-      if (this.#context === context && this.#dispatch === dispatch && !context.isolate.isDisposed) {
+      // A failed request: tell the guest to stop it (abort its signal, error its streams).
+      if (!outcome.ok && this.#context === context && this.#dispatch === dispatch && !context.isolate.isDisposed) {
         try { context.call(dispatch, ['http', scope.token, 'abort', null], 50); } catch { /* the isolate is going away */ }
       }
     });
-    this.#enter(scope, (ms) => context.call(dispatch, ['http', scope.token, 'start', head], ms));
+    // The head travels as one string ("METHOD\nurl\n0|1\nname:value\n..."): a primitive crosses
+    // without a structured-clone copy. Header names have no ":" and values no line breaks.
+    let packed = `${head.method}\n${head.url}\n${head.hasBody ? '1' : '0'}`;
+    for (const [name, value] of head.headers) packed += `\n${name}:${value}`;
+    this.#enter(scope, (ms) => context.call(dispatch, ['http', scope.token, 'start', packed], ms));
     return { token: scope.token, done: scope.done.then(finish) };
   }
 
@@ -536,6 +542,25 @@ export class RunCore {
     }
   }
 
+  /** Sends a response head; shared by op_http_head and op_http_respond. */
+  #ops_http_head(id: unknown, status: unknown, statusText: unknown, headers: unknown): OpResult<null> {
+    const scope = this.#requests.get(id as number);
+    const r = scope?.request;
+    if (scope === undefined || r === undefined || r.headSent) return [false, 'no response can start now'];
+    if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599 || typeof statusText !== 'string' || typeof headers !== 'string') return [false, 'invalid response head'];
+    const pairs: [string, string][] = [];
+    if (headers !== '') {
+      for (const line of headers.split('\n')) {
+        const colon = line.indexOf(':');
+        if (colon <= 0) return [false, 'invalid response headers'];
+        pairs.push([line.slice(0, colon), line.slice(colon + 1)]);
+      }
+    }
+    r.headSent = true;
+    r.io.head(status as number, statusText, pairs);
+    return [true, null];
+  }
+
   #deliverHttp(scope: ActiveRun, kind: string, payload: unknown): void {
     const context = this.#context;
     const dispatch = this.#dispatch;
@@ -717,16 +742,7 @@ export class RunCore {
         );
         return [true, null];
       },
-      op_http_head(id, status, statusText, headers): OpResult<null> {
-        const scope = core.#requests.get(id as number);
-        const r = scope?.request;
-        if (scope === undefined || r === undefined || r.headSent) return [false, 'no response can start now'];
-        if (!Number.isInteger(status) || (status as number) < 200 || (status as number) > 599 || typeof statusText !== 'string' || !Array.isArray(headers)) return [false, 'invalid response head'];
-        for (const h of headers) if (!Array.isArray(h) || typeof h[0] !== 'string' || typeof h[1] !== 'string') return [false, 'invalid response headers'];
-        r.headSent = true;
-        r.io.head(status as number, statusText, headers as [string, string][]);
-        return [true, null];
-      },
+      op_http_head: (id, status, statusText, headers) => core.#ops_http_head(id, status, statusText, headers),
       op_http_write(id, chunk): OpResult<boolean> {
         const r = core.#requests.get(id as number)?.request;
         if (r === undefined || !r.headSent || r.ended) return [true, true];
@@ -747,6 +763,19 @@ export class RunCore {
         const guest = toGuestInfo(error);
         const known: ErrorCode = code === 'INVALID_RESPONSE' ? 'INVALID_RESPONSE' : code === 'INTERNAL' ? 'INTERNAL' : 'GUEST_EXCEPTION';
         queueMicrotask(() => scope.fail(new IsletError(known, `${known === 'INVALID_RESPONSE' ? '' : 'Uncaught '}${guest.name}: ${guest.message}`, { guest })));
+        return [true, null];
+      },
+      op_http_respond(id, status, statusText, headers, body, done): OpResult<null> {
+        const head = core.#ops_http_head(id, status, statusText, headers);
+        if (head[0] !== true) return head;
+        const r = core.#requests.get(id as number)?.request;
+        if (r === undefined) return [true, null];
+        r.ended = true;
+        const bytes = body instanceof Uint8Array && body.length > 0 ? body : null;
+        if (r.io.endWith !== undefined) r.io.endWith(bytes);
+        else { if (bytes !== null) r.io.write(bytes); r.io.end(); }
+        const scope = core.#requests.get(id as number);
+        if (done === true && scope !== undefined) queueMicrotask(() => scope.succeed(null));
         return [true, null];
       },
       op_http_done(id): OpResult<null> {

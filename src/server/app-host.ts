@@ -143,13 +143,18 @@ function nodeIo(req: IncomingMessage, res: ServerResponse, hooks: HandleHooks): 
       });
     },
     head(status, statusText, headers): void {
-      const out: Record<string, string | string[]> = {};
+      res.statusCode = status;
+      if (statusText !== '') res.statusMessage = statusText;
       for (const [name, value] of headers) {
-        const existing = out[name];
-        if (existing === undefined) out[name] = value;
-        else out[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+        const existing = res.getHeader(name);
+        if (existing === undefined) res.setHeader(name, value);
+        else res.setHeader(name, Array.isArray(existing) ? [...existing, value] : [String(existing), value]);
       }
-      res.writeHead(status, statusText === '' ? undefined : statusText, out);
+    },
+    endWith(body): void {
+      // A whole body: send it with its length in one write (no chunked encoding, no second packet).
+      if (body !== null && !res.hasHeader('content-length') && !res.hasHeader('transfer-encoding')) res.setHeader('content-length', body.length);
+      if (body === null) res.end(); else res.end(body);
     },
     write: (chunk) => res.write(chunk),
     drained: () => new Promise((resolve) => { if (!res.writableNeedDrain) resolve(); else res.once('drain', () => resolve()); }),

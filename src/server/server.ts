@@ -117,7 +117,7 @@ export class IsletServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const requestId = randomBytes(8).toString('hex');
+    const requestId = this.#nextRequestId();
     const path = req.url ?? '/';
     if (path === '/healthz' || path === '/readyz') {
       const ready = path === '/healthz' || !this.#draining;
@@ -169,6 +169,14 @@ export class IsletServer {
       this.#inFlight -= 1;
       if (this.#inFlight === 0 && this.#idle.length > 0) { const idle = this.#idle; this.#idle = []; for (const fn of idle) fn(); }
     }
+  }
+
+  /** Request ids: a random per-process prefix and a counter (unique, cheap, 16 hex digits). */
+  readonly #idPrefix = randomBytes(4).toString('hex');
+  #idCounter = 0;
+  #nextRequestId(): string {
+    this.#idCounter = (this.#idCounter + 1) >>> 0;
+    return this.#idPrefix + this.#idCounter.toString(16).padStart(8, '0');
   }
 
   #respondError(res: ServerResponse, code: string, requestId: string): void {

@@ -66,7 +66,7 @@ export class IsletServer {
     }
     if (options.catchAll !== undefined) this.#router.setCatchAll(this.#apps.get(options.catchAll));
     // Node's HTTP protections, set deliberately.
-    this.#server = createServer({ maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => { void this.#handle(req, res); });
+    this.#server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => { void this.#handle(req, res); });
     this.#server.maxHeadersCount = 200;
     this.#server.maxRequestsPerSocket = 10_000;
   }

@@ -59,6 +59,17 @@ async function waitFor(port: number, path = '/'): Promise<void> {
   throw new Error(`nothing answered on port ${port}`);
 }
 
+/** workerd from the npm registry (its binary ships inside the package), installed for the bench only. */
+const WORKERD_VERSION = '1.20261117.1';
+function ensureWorkerd(): string {
+  const prefix = join(ROOT, '.cache', 'bench-tools');
+  const bin = join(prefix, 'node_modules', '.bin', 'workerd');
+  if (spawnSync(bin, ['--version']).status === 0) return bin;
+  console.error(`bench: installing workerd@${WORKERD_VERSION} into .cache/bench-tools`);
+  spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--loglevel=error', '--prefix', prefix, `workerd@${WORKERD_VERSION}`], { stdio: 'inherit' });
+  return bin;
+}
+
 function ensureWrk(): void {
   if (spawnSync('wrk', ['--version']).error === undefined) return;
   console.error('bench: installing wrk from Debian packages');
@@ -86,6 +97,7 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 ensureWrk();
+const WORKERD = ensureWorkerd();
 const dir = await mkdtemp(join(tmpdir(), 'islet-http-bench-'));
 await writeFile(join(dir, 'worker.js'), WORKER);
 await writeFile(join(dir, 'node-server.mjs'), NODE_SERVER);
@@ -108,7 +120,7 @@ const worker :Workerd.Worker = (
   compatibilityDate = "2024-09-01",
 );
 EOF`]);
-      return spawn(join(ROOT, 'node_modules/.bin/workerd'), ['serve', capnp], { stdio: 'ignore', cwd: dir });
+      return spawn(WORKERD, ['serve', capnp], { stdio: 'ignore', cwd: dir });
     },
   },
 ];

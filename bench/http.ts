@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +67,8 @@ function ensureWorkerd(): string {
   const bin = join(prefix, 'node_modules', '.bin', 'workerd');
   if (spawnSync(bin, ['--version']).status === 0) return bin;
   console.error(`bench: installing workerd@${WORKERD_VERSION} into .cache/bench-tools`);
+  mkdirSync(prefix, { recursive: true });
+  if (!existsSync(join(prefix, 'package.json'))) writeFileSync(join(prefix, 'package.json'), '{ "private": true }\n');
   spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--loglevel=error', '--prefix', prefix, `workerd@${WORKERD_VERSION}`], { stdio: 'inherit' });
   return bin;
 }

@@ -5,12 +5,13 @@
  */
 import type { GuestOps, UrlParts } from '../bridge/protocol.ts';
 import {
-  ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSplice, ObjectDefineProperty, ReflectOwnKeys,
+  ArrayPrototypeJoin, ArrayPrototypePush, ObjectDefineProperty, ReflectOwnKeys,
   StringCtor, StringFromCharCode, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToWellFormed,
   SymbolIterator, TypeErrorCtor, ObjectGetOwnPropertyDescriptor, ReflectApply, SafeMap, MapPrototypeGet, MapPrototypeHas,
   MapPrototypeSet, MapPrototypeGetSize, MapPrototypeClear,
 } from './00-primordials.ts';
 import { TextDecoder, utf8Encode } from './06-encoding.ts';
+import { listDelete, listGet, listGetAll, listHas, listSet } from './02-entry-list.ts';
 
 let ops: Pick<GuestOps, 'op_url_parse' | 'op_url_set'>;
 /** Connects URL to the host parser ops (called by boot). */
@@ -161,44 +162,14 @@ export class URLSearchParams {
   get size(): number { return this.#list.length; }
   append(name: unknown, value: unknown): void { ArrayPrototypePush(this.#list, [usv(name), usv(value)]); this.#update(); }
   delete(name: unknown, value?: unknown): void {
-    const n = usv(name);
-    const v = value === undefined ? undefined : usv(value);
-    for (let i = this.#list.length - 1; i >= 0; i--) {
-      const entry = this.#list[i] as [string, string];
-      if (entry[0] === n && (v === undefined || entry[1] === v)) ArrayPrototypeSplice(this.#list, i, 1);
-    }
+    listDelete(this.#list, usv(name), value === undefined ? undefined : usv(value));
     this.#update();
   }
-  get(name: unknown): string | null {
-    const n = usv(name);
-    for (let i = 0; i < this.#list.length; i++) if ((this.#list[i] as [string, string])[0] === n) return (this.#list[i] as [string, string])[1];
-    return null;
-  }
-  getAll(name: unknown): string[] {
-    const n = usv(name);
-    const out: string[] = [];
-    for (let i = 0; i < this.#list.length; i++) if ((this.#list[i] as [string, string])[0] === n) ArrayPrototypePush(out, (this.#list[i] as [string, string])[1]);
-    return out;
-  }
-  has(name: unknown, value?: unknown): boolean {
-    const n = usv(name);
-    const v = value === undefined ? undefined : usv(value);
-    for (let i = 0; i < this.#list.length; i++) {
-      const entry = this.#list[i] as [string, string];
-      if (entry[0] === n && (v === undefined || entry[1] === v)) return true;
-    }
-    return false;
-  }
+  get(name: unknown): string | null { return listGet(this.#list, usv(name)); }
+  getAll(name: unknown): string[] { return listGetAll(this.#list, usv(name)); }
+  has(name: unknown, value?: unknown): boolean { return listHas(this.#list, usv(name), value === undefined ? undefined : usv(value)); }
   set(name: unknown, value: unknown): void {
-    const n = usv(name);
-    const v = usv(value);
-    let found = false;
-    for (let i = 0; i < this.#list.length; i++) {
-      const entry = this.#list[i] as [string, string];
-      if (entry[0] !== n) continue;
-      if (!found) { entry[1] = v; found = true; } else { ArrayPrototypeSplice(this.#list, i, 1); i--; }
-    }
-    if (!found) ArrayPrototypePush(this.#list, [n, v]);
+    listSet(this.#list, [usv(name), usv(value)]);
     this.#update();
   }
   /** Stable sort by name, comparing UTF-16 code units. */

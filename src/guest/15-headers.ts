@@ -1,9 +1,10 @@
 /** Headers (https://fetch.spec.whatwg.org/#headers-class). */
 import {
-  ArrayPrototypeJoin, ArrayPrototypePush, ArrayPrototypeSplice, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor,
+  ArrayPrototypeJoin, ArrayPrototypePush, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor,
   ReflectApply, ReflectOwnKeys, StringCtor, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToLowerCase,
   TypeErrorCtor,
 } from './00-primordials.ts';
+import { listDelete, listGetAll, listHas, listSet } from './02-entry-list.ts';
 
 /** Who may change a Headers object. */
 export type Guard = 'none' | 'immutable' | 'request' | 'response';
@@ -101,45 +102,23 @@ export class Headers {
   delete(name: string): void {
     const n = checkName(name, 'delete');
     this.#mutable('delete');
-    for (let i = this.#list.length - 1; i >= 0; i--) if ((this.#list[i] as [string, string])[0] === n) ArrayPrototypeSplice(this.#list, i, 1);
+    listDelete(this.#list, n);
   }
 
   get(name: string): string | null {
-    const n = checkName(name, 'get');
-    const values: string[] = [];
-    for (let i = 0; i < this.#list.length; i++) {
-      const e = this.#list[i] as [string, string];
-      if (e[0] === n) ArrayPrototypePush(values, e[1]);
-    }
+    const values = listGetAll(this.#list, checkName(name, 'get'));
     return values.length === 0 ? null : ArrayPrototypeJoin(values, ', ');
   }
 
-  getSetCookie(): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < this.#list.length; i++) {
-      const e = this.#list[i] as [string, string];
-      if (e[0] === 'set-cookie') ArrayPrototypePush(out, e[1]);
-    }
-    return out;
-  }
+  getSetCookie(): string[] { return listGetAll(this.#list, 'set-cookie'); }
 
-  has(name: string): boolean {
-    const n = checkName(name, 'has');
-    for (let i = 0; i < this.#list.length; i++) if ((this.#list[i] as [string, string])[0] === n) return true;
-    return false;
-  }
+  has(name: string): boolean { return listHas(this.#list, checkName(name, 'has')); }
 
   set(name: string, value: string): void {
     const n = checkName(name, 'set');
     const v = checkValue(value, 'set');
     this.#mutable('set');
-    let found = false;
-    for (let i = 0; i < this.#list.length; i++) {
-      const e = this.#list[i] as [string, string];
-      if (e[0] !== n) continue;
-      if (!found) { e[1] = v; found = true; } else { ArrayPrototypeSplice(this.#list, i, 1); i--; }
-    }
-    if (!found) ArrayPrototypePush(this.#list, [n, v]);
+    listSet(this.#list, [n, v]);
   }
 
   /** https://fetch.spec.whatwg.org/#concept-header-list-sort-and-combine */

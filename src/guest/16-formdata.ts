@@ -3,10 +3,11 @@
  * and parsing (https://andreubotella.github.io/multipart-form-data/).
  */
 import {
-  ArrayPrototypePush, ArrayPrototypeSplice, ObjectDefineProperty, ReflectApply, StringCtor, StringPrototypeToWellFormed,
+  ArrayPrototypePush, ObjectDefineProperty, ReflectApply, StringCtor, StringPrototypeToWellFormed,
   TypeErrorCtor, Uint8ArrayCtor, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray,
 } from './00-primordials.ts';
 import { TextDecoder, utf8Encode } from './06-encoding.ts';
+import { listDelete, listGet, listGetAll, listHas, listSet } from './02-entry-list.ts';
 import { Blob, File, blobBytes, isBlob } from './14-blob.ts';
 
 type Entry = [string, string | File];
@@ -31,31 +32,13 @@ export class FormData {
     if (arguments.length === 3 && !isBlob(value)) throw new TypeErrorCtor("Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'.");
     ArrayPrototypePush(this.#entries, [StringPrototypeToWellFormed(StringCtor(name)), toEntryValue(value, filename)]);
   }
-  delete(name: string): void {
-    const n = StringCtor(name);
-    for (let i = this.#entries.length - 1; i >= 0; i--) if ((this.#entries[i] as Entry)[0] === n) ArrayPrototypeSplice(this.#entries, i, 1);
-  }
-  get(name: string): string | File | null {
-    const n = StringCtor(name);
-    for (let i = 0; i < this.#entries.length; i++) if ((this.#entries[i] as Entry)[0] === n) return (this.#entries[i] as Entry)[1];
-    return null;
-  }
-  getAll(name: string): (string | File)[] {
-    const n = StringCtor(name);
-    const out: (string | File)[] = [];
-    for (let i = 0; i < this.#entries.length; i++) if ((this.#entries[i] as Entry)[0] === n) ArrayPrototypePush(out, (this.#entries[i] as Entry)[1]);
-    return out;
-  }
-  has(name: string): boolean { return this.get(name) !== null; }
+  delete(name: string): void { listDelete(this.#entries, StringCtor(name)); }
+  get(name: string): string | File | null { return listGet(this.#entries, StringCtor(name)); }
+  getAll(name: string): (string | File)[] { return listGetAll(this.#entries, StringCtor(name)); }
+  has(name: string): boolean { return listHas(this.#entries, StringCtor(name)); }
   set(name: string, value: unknown, filename?: string): void {
     if (arguments.length === 3 && !isBlob(value)) throw new TypeErrorCtor("Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'.");
-    const entry: Entry = [StringPrototypeToWellFormed(StringCtor(name)), toEntryValue(value, filename)];
-    let found = false;
-    for (let i = 0; i < this.#entries.length; i++) {
-      if ((this.#entries[i] as Entry)[0] !== entry[0]) continue;
-      if (!found) { this.#entries[i] = entry; found = true; } else { ArrayPrototypeSplice(this.#entries, i, 1); i--; }
-    }
-    if (!found) ArrayPrototypePush(this.#entries, entry);
+    listSet(this.#entries, [StringPrototypeToWellFormed(StringCtor(name)), toEntryValue(value, filename)]);
   }
   forEach(callback: (value: string | File, key: string, parent: FormData) => void, thisArg?: unknown): void {
     for (let i = 0; i < this.#entries.length; i++) {

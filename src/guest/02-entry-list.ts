@@ -1,0 +1,49 @@
+/**
+ * Ordered name/value lists, the structure behind URLSearchParams, Headers and FormData: the
+ * "set" (replace the first, drop the rest), "delete", "get", "get all" and "has" algorithms that
+ * the URL, Fetch and XHR standards each define the same way.
+ */
+import { ArrayPrototypePush, ArrayPrototypeSplice } from './00-primordials.ts';
+
+/** One entry: a name and its value. */
+export type Entry<V> = [string, V];
+
+/** Replaces the first entry named `name` with `entry`, removes the others, or appends it. */
+export function listSet<V>(list: Entry<V>[], entry: Entry<V>): void {
+  let found = false;
+  for (let i = 0; i < list.length; i++) {
+    if ((list[i] as Entry<V>)[0] !== entry[0]) continue;
+    if (!found) { list[i] = entry; found = true; } else { ArrayPrototypeSplice(list, i, 1); i--; }
+  }
+  if (!found) ArrayPrototypePush(list, entry);
+}
+
+/** Removes every entry named `name` (and, when given, whose value is `value`). */
+export function listDelete<V>(list: Entry<V>[], name: string, value?: V): void {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const entry = list[i] as Entry<V>;
+    if (entry[0] === name && (value === undefined || entry[1] === value)) ArrayPrototypeSplice(list, i, 1);
+  }
+}
+
+/** The first value named `name`, or null. */
+export function listGet<V>(list: readonly Entry<V>[], name: string): V | null {
+  for (let i = 0; i < list.length; i++) if ((list[i] as Entry<V>)[0] === name) return (list[i] as Entry<V>)[1];
+  return null;
+}
+
+/** Every value named `name`, in order. */
+export function listGetAll<V>(list: readonly Entry<V>[], name: string): V[] {
+  const out: V[] = [];
+  for (let i = 0; i < list.length; i++) if ((list[i] as Entry<V>)[0] === name) ArrayPrototypePush(out, (list[i] as Entry<V>)[1]);
+  return out;
+}
+
+/** Whether an entry named `name` (and, when given, with value `value`) exists. */
+export function listHas<V>(list: readonly Entry<V>[], name: string, value?: V): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i] as Entry<V>;
+    if (entry[0] === name && (value === undefined || entry[1] === value)) return true;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 /** DOMException (WebIDL §2.8.1): https://webidl.spec.whatwg.org/#idl-DOMException */
-import { ObjectDefineProperty, ObjectFreeze, StringCtor, ErrorCtor, ObjectSetPrototypeOf } from './00-primordials.ts';
+import { ObjectDefineProperty, ObjectFreeze, StringCtor, ErrorCtor } from './00-primordials.ts';
 
 /** Legacy error code names and their numbers, from the WebIDL error names table. */
 const LEGACY_CODES: Readonly<Record<string, number>> = ObjectFreeze({
@@ -50,4 +50,3 @@ for (const [name, code] of [
   ObjectDefineProperty(DOMException.prototype, name, { value: code, enumerable: true });
 }
 ObjectDefineProperty(DOMException.prototype, Symbol.toStringTag, { value: 'DOMException', configurable: true });
-void ObjectSetPrototypeOf;

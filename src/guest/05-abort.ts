@@ -1,5 +1,5 @@
 /** AbortController and AbortSignal (https://dom.spec.whatwg.org/#aborting-ongoing-activities). */
-import { ArrayPrototypePush, ObjectDefineProperty, ReflectApply, TypeErrorCtor, NumberCtor } from './00-primordials.ts';
+import { ArrayPrototypePush, ObjectDefineProperty, TypeErrorCtor, NumberCtor } from './00-primordials.ts';
 import { DOMException } from './01-dom-exception.ts';
 import { Event, EventTarget, registerAbortSignal, reportException } from './04-event.ts';
 
@@ -123,4 +123,3 @@ export class AbortController {
   abort(reason?: unknown): void { signalAbort(this.#signal, reason); }
 }
 ObjectDefineProperty(AbortController.prototype, Symbol.toStringTag, { value: 'AbortController', configurable: true });
-void ReflectApply;

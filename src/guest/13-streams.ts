@@ -9,7 +9,7 @@ import {
   TransformStreamDefaultController, WritableStream, WritableStreamDefaultController, WritableStreamDefaultWriter,
 } from 'web-streams-polyfill';
 import { ObjectDefineProperty, StringCtor } from './00-primordials.ts';
-import { TextDecoder, TextEncoder, utf8Encode } from './06-encoding.ts';
+import { TextDecoder, utf8Encode } from './06-encoding.ts';
 
 /** https://encoding.spec.whatwg.org/#interface-textencoderstream */
 export class TextEncoderStream {
@@ -60,7 +60,6 @@ export class TextDecoderStream {
   get writable(): WritableStream<ArrayBuffer | ArrayBufferView> { return this.#transform.writable; }
 }
 ObjectDefineProperty(TextDecoderStream.prototype, Symbol.toStringTag, { value: 'TextDecoderStream', configurable: true });
-void TextEncoder;
 
 /** The stream classes, by global name. */
 export const streamGlobals = {

@@ -8,7 +8,7 @@ import {
 } from './00-primordials.ts';
 import { TextDecoder, utf8Encode } from './06-encoding.ts';
 import { listDelete, listGet, listGetAll, listHas, listSet } from './02-entry-list.ts';
-import { Blob, File, blobBytes, isBlob } from './14-blob.ts';
+import { File, blobBytes, isBlob } from './14-blob.ts';
 
 type Entry = [string, string | File];
 
@@ -126,4 +126,3 @@ export function parseMultipart(body: Uint8Array, boundary: string): FormData {
     pos = next + 2;
   }
 }
-void Blob;

@@ -1,9 +1,9 @@
 /** The Fetch standard's body mixin (https://fetch.spec.whatwg.org/#body-mixin): extraction, reading, cloning. */
-import { ArrayBufferIsView, ArrayPrototypePush, JSONStringify, ObjectPrototypeToString, PromiseCtor, StringCtor, TypeErrorCtor, TypedArrayPrototypeSet, Uint8ArrayCtor, MathMin, TypedArrayPrototypeSubarray } from './00-primordials.ts';
+import { ArrayBufferIsView, ArrayPrototypePush, ObjectDefineProperty, ObjectPrototypeToString, StringCtor, TypeErrorCtor, TypedArrayPrototypeSet, Uint8ArrayCtor, MathMin, TypedArrayPrototypeSubarray } from './00-primordials.ts';
 import { TextDecoder, bufferSourceBytes, utf8Encode } from './06-encoding.ts';
 import { URLSearchParams, parseUrlencoded } from './08-url.ts';
 import { ReadableStream } from 'web-streams-polyfill';
-import { Blob, blobBytes, isBlob, makeBlob } from './14-blob.ts';
+import { blobBytes, isBlob, makeBlob, type Blob } from './14-blob.ts';
 import { FormData, encodeMultipart, parseMultipart } from './16-formdata.ts';
 import { createCrypto } from './11-crypto.ts';
 
@@ -139,9 +139,43 @@ export const bodyMethods = {
   },
 };
 
+/** The body members Request and Response share (https://fetch.spec.whatwg.org/#body-mixin). */
+export interface Body {
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly bodyUsed: boolean;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  bytes(): Promise<Uint8Array>;
+  blob(): Promise<Blob>;
+  formData(): Promise<FormData>;
+}
+
+/**
+ * Installs the body mixin on a class's prototype, as Web IDL mixins are: `inner` reads the
+ * receiver's body (and throws a TypeError for any other receiver), `type` its content type.
+ */
+export function installBodyMixin<T extends object>(proto: T, inner: (self: T) => InnerBody | null, type: (self: T) => string | null): void {
+  const methods: Record<string, (this: T) => unknown> = {
+    text() { return bodyMethods.text(inner(this)); },
+    json() { return bodyMethods.json(inner(this)); },
+    arrayBuffer() { return bodyMethods.arrayBuffer(inner(this)); },
+    bytes() { return bodyMethods.bytes(inner(this)); },
+    blob() { return bodyMethods.blob(inner(this), type(this)); },
+    formData() { return bodyMethods.formData(inner(this), type(this)); },
+  };
+  for (const name of ['text', 'json', 'arrayBuffer', 'bytes', 'blob', 'formData']) {
+    ObjectDefineProperty(proto, name, { value: methods[name], writable: true, configurable: true, enumerable: true });
+  }
+  ObjectDefineProperty(proto, 'body', {
+    get(this: T) { const b = inner(this); return b === null ? null : bodyStream(b); },
+    configurable: true, enumerable: true,
+  });
+  ObjectDefineProperty(proto, 'bodyUsed', { get(this: T) { return isUsed(inner(this)); }, configurable: true, enumerable: true });
+}
+
 function copy(src: Uint8Array): Uint8Array {
   const out = new Uint8ArrayCtor(src.length);
   TypedArrayPrototypeSet(out, src);
   return out;
 }
-void PromiseCtor; void JSONStringify; void Blob;

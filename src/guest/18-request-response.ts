@@ -1,12 +1,10 @@
 /** Request and Response (https://fetch.spec.whatwg.org/#request-class, #response-class). */
-import { JSONStringify, ObjectDefineProperty, StringCtor, StringPrototypeCharCodeAt, StringPrototypeToLowerCase, TypeErrorCtor, RangeErrorCtor, NumberCtor } from './00-primordials.ts';
+import { JSONStringify, ObjectDefineProperty, StringCtor, StringPrototypeCharCodeAt, TypeErrorCtor, RangeErrorCtor, NumberCtor } from './00-primordials.ts';
 import { URL } from './08-url.ts';
 import { AbortController, AbortSignal } from './05-abort.ts';
 import { Headers, guardHeaders, headerList } from './15-headers.ts';
-import { bodyMethods, bodyStream, cloneBody, extractBody, isUsed, type InnerBody } from './17-body.ts';
+import { cloneBody, extractBody, installBodyMixin, isUsed, type Body, type InnerBody } from './17-body.ts';
 import type { ReadableStream } from 'web-streams-polyfill';
-import type { Blob } from './14-blob.ts';
-import type { FormData } from './16-formdata.ts';
 
 const METHODS_TO_NORMALIZE = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'];
@@ -123,14 +121,6 @@ export class Request {
   get isHistoryNavigation(): boolean { return false; }
   get signal(): AbortSignal { return this.#signal; }
   get duplex(): string { return 'half'; }
-  get body(): ReadableStream<Uint8Array> | null { return this.#body === null ? null : bodyStream(this.#body); }
-  get bodyUsed(): boolean { return isUsed(this.#body); }
-  text(): Promise<string> { return bodyMethods.text(this.#body); }
-  json(): Promise<unknown> { return bodyMethods.json(this.#body); }
-  arrayBuffer(): Promise<ArrayBuffer> { return bodyMethods.arrayBuffer(this.#body); }
-  bytes(): Promise<Uint8Array> { return bodyMethods.bytes(this.#body); }
-  blob(): Promise<Blob> { return bodyMethods.blob(this.#body, contentTypeOf(this.#headers)); }
-  formData(): Promise<FormData> { return bodyMethods.formData(this.#body, contentTypeOf(this.#headers)); }
   clone(): Request {
     if (isUsed(this.#body)) throw new TypeErrorCtor("Failed to execute 'clone' on 'Request': Request body is already used");
     const body = cloneBody(this.#body);
@@ -140,6 +130,9 @@ export class Request {
   }
 }
 ObjectDefineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
+installBodyMixin(Request.prototype, (r) => requestBody(r), (r) => contentTypeOf(r.headers));
+// The mixin's members, for the type checker (installed above, not class fields).
+export interface Request extends Body {}
 
 
 interface ResponseInitLike { status?: number; statusText?: string; headers?: unknown }
@@ -225,14 +218,6 @@ export class Response {
   get ok(): boolean { return this.#status >= 200 && this.#status <= 299; }
   get statusText(): string { return this.#statusText; }
   get headers(): Headers { return this.#headers; }
-  get body(): ReadableStream<Uint8Array> | null { return this.#body === null ? null : bodyStream(this.#body); }
-  get bodyUsed(): boolean { return isUsed(this.#body); }
-  text(): Promise<string> { return bodyMethods.text(this.#body); }
-  json(): Promise<unknown> { return bodyMethods.json(this.#body); }
-  arrayBuffer(): Promise<ArrayBuffer> { return bodyMethods.arrayBuffer(this.#body); }
-  bytes(): Promise<Uint8Array> { return bodyMethods.bytes(this.#body); }
-  blob(): Promise<Blob> { return bodyMethods.blob(this.#body, contentTypeOf(this.#headers)); }
-  formData(): Promise<FormData> { return bodyMethods.formData(this.#body, contentTypeOf(this.#headers)); }
   clone(): Response {
     if (isUsed(this.#body)) throw new TypeErrorCtor("Failed to execute 'clone' on 'Response': Response body is already used");
     const headers = new Headers(this.#headers);
@@ -240,4 +225,5 @@ export class Response {
   }
 }
 ObjectDefineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
-void StringPrototypeToLowerCase;
+installBodyMixin(Response.prototype, (r) => responseBody(r), (r) => contentTypeOf(r.headers));
+export interface Response extends Body {}

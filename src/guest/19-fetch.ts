@@ -7,7 +7,7 @@ import type { GuestOps } from '../bridge/protocol.ts';
 import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, PromiseCtor, SafeMap, TypeErrorCtor, WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas } from './00-primordials.ts';
 import { ReadableStream } from 'web-streams-polyfill';
 import { headerList } from './15-headers.ts';
-import { Request, Response, requestInnerBody, responseFromNetwork } from './18-request-response.ts';
+import { Request, requestInnerBody, responseFromNetwork, type Response } from './18-request-response.ts';
 import { bodyStream } from './17-body.ts';
 import { bufferSourceBytes } from './06-encoding.ts';
 
@@ -156,4 +156,3 @@ export function onFetchEvent(id: number, kind: string, payload: unknown): void {
     default: return;
   }
 }
-void Response;

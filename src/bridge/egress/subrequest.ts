@@ -56,7 +56,6 @@ export class Subrequest {
   #request: ClientRequest | undefined;
   #response: Readable | undefined;
   #finished = false;
-  #headSent = false;
   #received = 0;
   #sent = 0;
   #wantChunk = false;
@@ -181,7 +180,6 @@ export class Subrequest {
     this.#response = stream;
     stream.on('readable', () => this.#pump());
     stream.on('end', () => this.#pump());
-    this.#headSent = true;
     this.#events.head({ status, statusText: response.statusMessage ?? '', headers, url: url.href, redirected: hops > 0 });
   }
 
@@ -214,6 +212,5 @@ export class Subrequest {
     this.#request?.destroy();
     this.#response?.destroy();
     this.#events.error({ name: 'TypeError', message, code });
-    void this.#headSent;
   }
 }

@@ -542,6 +542,11 @@ export class RunCore {
     }
   }
 
+  /** Whether a scope is still in flight (the library run, or a request): late events for others are dropped. */
+  #live(scope: ActiveRun): boolean {
+    return !scope.settled && (this.#run === scope || this.#requests.has(scope.token));
+  }
+
   /** Sends a response head; shared by op_http_head and op_http_respond. */
   #ops_http_head(id: unknown, status: unknown, statusText: unknown, headers: unknown): OpResult<null> {
     const scope = this.#requests.get(id as number);
@@ -588,7 +593,7 @@ export class RunCore {
   }
 
   #settleSubtle(run: ActiveRun, context: EngineContext | undefined, id: number, ok: boolean, payload: unknown): void {
-    if (run.settled || (this.#run !== run && !this.#requests.has(run.token)) || this.#context !== context || context === undefined || this.#dispatch === undefined) return;
+    if (!this.#live(run) || this.#context !== context || context === undefined || this.#dispatch === undefined) return;
     const dispatch = this.#dispatch;
     this.#enter(run, (ms) => context.call(dispatch, ['subtle', id, ok, payload], ms));
   }
@@ -617,7 +622,7 @@ export class RunCore {
   #fireTimer(id: number, run: ActiveRun): void {
     this.#timers.delete(id);
     this.#timerScopes.delete(id);
-    if (run.settled || (this.#run !== run && !this.#requests.has(run.token))) return;
+    if (!this.#live(run)) return;
     const context = this.#context;
     const dispatch = this.#dispatch;
     if (context === undefined || dispatch === undefined) return;
@@ -807,7 +812,7 @@ export class RunCore {
   #settleCall(run: ActiveRun, id: number, ok: boolean, payload: unknown): void {
     run.pendingCalls -= 1;
     // A late completion (run over, or a newer context) releases its result and does nothing else.
-    if (run.settled || (this.#run !== run && !this.#requests.has(run.token))) return;
+    if (!this.#live(run)) return;
     const context = this.#context;
     const dispatch = this.#dispatch;
     if (context === undefined || dispatch === undefined) return;

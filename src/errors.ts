@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   MEMORY_LIMIT: 'The guest used more memory than its limit.',
   ISOLATE_CRASHED: 'The isolate or the worker process hosting it died.',
   DISPOSED: 'The sandbox was disposed before or during the call.',
+  BAD_REQUEST: 'An HTTP request\'s target or Host header does not make a valid URL.',
   NO_ROUTE: 'No app is routed at the request\'s host and path.',
   BODY_TOO_LARGE: 'A request body is larger than the app\'s requestBodyBytes limit.',
   INTERNAL: 'A bug in islet.',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { IsletServer } from '../src/server/server.ts';
 import { validateConfig } from '../src/server/config.ts';
 import { Logger } from '../src/server/log.ts';
@@ -138,6 +139,28 @@ test('a client that disconnects aborts the guest request.signal', async () => {
   });
   await new Promise((r) => setTimeout(r, 50));
   assert.equal(Number((await call('hello.localhost', '/aborted-count')).body), before + 1);
+});
+
+function raw(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    let out = '';
+    socket.on('data', (c: Buffer) => { out += c.toString(); });
+    socket.on('close', () => resolve(out));
+    socket.on('error', reject);
+  });
+}
+
+test('hostile request targets and Host headers get 400 BAD_REQUEST; absolute-form targets are routed', async () => {
+  for (const bad of ['OPTIONS * HTTP/1.1\r\nHost: hello.localhost\r\n\r\n', 'GET / HTTP/1.0\r\n\r\n', 'GET / HTTP/1.1\r\nHost: a b/c\r\n\r\n', 'GET / HTTP/1.1\r\nHost: user@hello.localhost\r\n\r\n']) {
+    const reply = await raw(bad);
+    assert.match(reply, /^HTTP\/1\.1 400 /, JSON.stringify(bad));
+    assert.match(reply, /"code":"BAD_REQUEST"/);
+  }
+  const absolute = await raw('GET http://hello.localhost/ HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n');
+  assert.match(absolute, /^HTTP\/1\.1 200 /);
+  assert.match(absolute, /hello hi$/);
+  assert.equal((await call('hello.localhost', '/')).body, 'hello hi', 'the server keeps serving');
 });
 
 test('health endpoints', async () => {

@@ -21,6 +21,8 @@ export interface HandleHooks {
   bodyLimit: number;
   /** Called once when the body passes bodyLimit. */
   onTooLarge(): void;
+  /** The request's absolute URL, as the server parsed it from the target and Host header. */
+  url: string;
 }
 
 /** An app ready to take requests. */
@@ -86,10 +88,9 @@ export class AppHost {
       const core = await this.load();
       const headers: [string, string][] = [];
       for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([(req.rawHeaders[i] as string).toLowerCase(), req.rawHeaders[i + 1] as string]);
-      const host = req.headers.host ?? 'localhost';
       const method = req.method ?? 'GET';
       const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
-      const { token, done } = core.request({ method, url: `http://${host}${req.url ?? '/'}`, headers, hasBody }, nodeIo(req, res, hooks), requestId);
+      const { token, done } = core.request({ method, url: hooks.url, headers, hasBody }, nodeIo(req, res, hooks), requestId);
       hooks.onAbort(() => core.abortRequest(token));
       const outcome = await done;
       if (!outcome.ok) this.errors += 1;

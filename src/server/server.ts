@@ -14,13 +14,14 @@ import { Router } from './router.ts';
 
 /** HTTP statuses for error codes that reach clients. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
-  NO_ROUTE: 404, BODY_TOO_LARGE: 413, GUEST_EXCEPTION: 500, INVALID_RESPONSE: 500, SYNTAX_ERROR: 500, MODULE_NOT_FOUND: 500,
+  BAD_REQUEST: 400, NO_ROUTE: 404, BODY_TOO_LARGE: 413, GUEST_EXCEPTION: 500, INVALID_RESPONSE: 500, SYNTAX_ERROR: 500, MODULE_NOT_FOUND: 500,
   HOST_SERVICE_ERROR: 500, EGRESS_DENIED: 500, UNCLONEABLE_VALUE: 500, INTERNAL: 500, ISOLATE_CRASHED: 502,
   CPU_LIMIT: 503, MEMORY_LIMIT: 503, DISPOSED: 503, WALL_TIMEOUT: 504,
 };
 
 /** What clients are told, by code: no guest message (it may hold secrets), no stack, no path. */
 const CLIENT_MESSAGE: Partial<Record<string, string>> = {
+  BAD_REQUEST: 'The request target or Host header is not a valid URL.',
   NO_ROUTE: 'No app is routed at this host and path.',
   BODY_TOO_LARGE: 'The request body is larger than this app accepts.',
   GUEST_EXCEPTION: 'The app threw an exception.',
@@ -32,6 +33,23 @@ const CLIENT_MESSAGE: Partial<Record<string, string>> = {
   WALL_TIMEOUT: 'The app took too long to respond.',
   ISOLATE_CRASHED: 'The app\'s isolate crashed.',
 };
+
+/**
+ * The request's URL from its target (origin-form "/p?q", or absolute-form "http://h/p") and Host
+ * header; null when they do not make a valid http URL (a hostile or broken request).
+ */
+export function requestUrl(req: IncomingMessage): URL | null {
+  const target = req.url ?? '';
+  if (/^https?:\/\//i.test(target)) {
+    const absolute = URL.parse(target);
+    return absolute !== null && (absolute.protocol === 'http:' || absolute.protocol === 'https:') ? absolute : null;
+  }
+  if (!target.startsWith('/')) return null;
+  const host = req.headers.host;
+  if (host === undefined || host === '' || /[\s/\\?#@]/.test(host)) return null;
+  const url = URL.parse(`http://${host}${target}`);
+  return url !== null && url.host !== '' ? url : null;
+}
 
 /** Options for {@link IsletServer}. */
 export interface ServerOptions {
@@ -125,7 +143,14 @@ export class IsletServer {
       return;
     }
     if (this.#draining) res.setHeader('connection', 'close');
-    const app = this.#router.match(req.headers.host, path);
+    const target = requestUrl(req);
+    if (target === null) {
+      res.setHeader('connection', 'close');
+      this.#respondError(res, 'BAD_REQUEST', requestId);
+      this.#logRequest(req, 400, started, requestId, undefined, 'BAD_REQUEST', 0);
+      return;
+    }
+    const app = this.#router.match(target.host, `${target.pathname}${target.search}`);
     if (app === undefined) {
       this.#respondError(res, 'NO_ROUTE', requestId);
       this.#logRequest(req, res.statusCode, started, requestId, undefined, 'NO_ROUTE', 0);
@@ -149,6 +174,7 @@ export class IsletServer {
         onAbort: (fn) => { abort = fn; },
         bodyLimit: limit,
         onTooLarge: () => { tooLarge = true; abort?.(); },
+        url: target.href,
       });
       let code = outcome.ok ? undefined : (outcome.error?.code ?? 'INTERNAL');
       if (tooLarge) code = 'BODY_TOO_LARGE';

@@ -1,4 +1,4 @@
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,11 +39,14 @@ let server: IsletServer;
 let port = 0;
 const lines: string[] = [];
 
+for (const shards of [0, 2]) describe(`serving with shards: ${shards}`, () => {
 before(async () => {
+  lines.length = 0;
   dir = await mkdtemp(join(tmpdir(), 'islet-server-'));
   for (const [name, source] of Object.entries(APPS)) await writeFile(join(dir, name), source);
   const config = validateConfig({
     listen: { host: '127.0.0.1', port: 0 },
+    server: { shards },
     apps: [
       { name: 'hello', entry: 'hello.ts', routes: ['hello.localhost', 'localhost/api'], env: { GREETING: 'hi' }, secrets: { API_KEY: { fromEnv: 'TEST_KEY' } }, limits: { cpuMs: 100, wallMs: 1000, requestBodyBytes: 1000 } },
       { name: 'other', entry: 'other.js', routes: ['localhost', '*.localhost'], env: { GREETING: 'howdy' } },
@@ -143,7 +146,8 @@ test('a client that disconnects aborts the guest request.signal', async () => {
 
 function raw(text: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    // write, not end: Node's server treats a half-closed socket as a client that left.
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
     let out = '';
     socket.on('data', (c: Buffer) => { out += c.toString(); });
     socket.on('close', () => resolve(out));
@@ -183,4 +187,5 @@ test('logs: one line per request, console lines tagged, secrets redacted', async
   assert.equal(requestLine['status'], 200);
   assert.equal(typeof requestLine['cpuMs'], 'number');
   assert.ok(!lines.some((l) => l.includes('very-secret-key')), 'no log line carries the secret');
+});
 });

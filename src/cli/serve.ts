@@ -22,6 +22,8 @@ Options:
   --port N        port to listen on (overrides the configuration; 0 picks a free port)
   --host H        address to listen on (default 127.0.0.1)
   --drain-ms N    how long shutdown waits for in-flight requests (default 30000)
+  --shards N      worker processes holding the isolates (default: one per core; 0 runs them in
+                  the server process, where an isolate that aborts the process stops the server)
   -h, --help      show this help
 
 Logs are JSON lines on stdout: one per request, one per guest console call. GET /healthz and
@@ -35,7 +37,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   try {
     ({ values, positionals } = parseArgs({
       args: [...argv], allowPositionals: true, strict: true,
-      options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'drain-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'drain-ms': { type: 'string' }, shards: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
     io.err(`islet serve: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet serve --help" for the options.\n`);
@@ -46,6 +48,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) { io.err(`islet serve: --port expects 0-65535, got "${values.port ?? ''}".\n`); return EXIT.USAGE; }
   const drainMs = values['drain-ms'] === undefined ? 30_000 : Number(values['drain-ms']);
   if (!Number.isInteger(drainMs) || drainMs < 0) { io.err(`islet serve: --drain-ms expects a whole number of milliseconds.\n`); return EXIT.USAGE; }
+  const shards = values.shards === undefined ? undefined : Number(values.shards);
+  if (shards !== undefined && (!Number.isInteger(shards) || shards < 0 || shards > 64)) { io.err(`islet serve: --shards expects 0-64, got "${values.shards ?? ''}".\n`); return EXIT.USAGE; }
   if ((values.config === undefined) === (positionals.length === 0) || positionals.length > 1) {
     io.err('islet serve: name one app file, or --config FILE (not both).\nRun "islet serve --help" for usage.\n');
     return EXIT.USAGE;
@@ -74,6 +78,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   }
   if (port !== undefined) config.listen.port = port;
   if (values.host !== undefined) config.listen.host = values.host;
+  if (shards !== undefined) config.server.shards = shards;
 
   const server = new IsletServer(config, { drainTimeoutMs: drainMs, ...(catchAll === undefined ? {} : { catchAll }) });
   try {

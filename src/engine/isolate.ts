@@ -82,6 +82,13 @@ export class EngineIsolate {
     return stats.used_heap_size + stats.externally_allocated_size;
   }
 
+  /** Memory the isolate holds (heap pages, malloc and ArrayBuffers), in bytes: what it costs to keep. */
+  footprintBytes(): number {
+    if (this.#isolate.isDisposed) return 0;
+    const stats = this.#isolate.getHeapStatisticsSync();
+    return stats.total_physical_size + stats.malloced_memory + stats.externally_allocated_size;
+  }
+
   /** Compiles a classic script; a parse error throws SYNTAX_ERROR. */
   compileScript(code: string, filename: string): EngineScript {
     try {

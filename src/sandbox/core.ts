@@ -91,7 +91,11 @@ export interface RequestIo {
 }
 
 /** How a request ended: a run outcome, plus whether the response head went out. */
-export interface RequestOutcome extends RunOutcome { responded: boolean }
+export interface RequestOutcome extends RunOutcome {
+  responded: boolean;
+  /** The shard slot that served it (set by the server's shard pool). */
+  shard?: number;
+}
 
 const MAX_PENDING_CALLS = 10_000;
 const MAX_TIMERS = 10_000;
@@ -280,6 +284,12 @@ export class RunCore {
 
   /** Whether an app is loaded in a live context (false after a limit kill or crash: load it again). */
   get loaded(): boolean { return this.#context !== undefined && this.#dispatch !== undefined && this.#isolate !== undefined && !this.#isolate.isDisposed; }
+
+  /** Memory the isolate holds, in bytes (0 without one). */
+  footprintBytes(): number {
+    const isolate = this.#isolate;
+    return isolate === undefined || isolate.isDisposed ? 0 : isolate.footprintBytes();
+  }
 
   /** The client went away: abort the request's signal and end it. */
   abortRequest(token: number): void {

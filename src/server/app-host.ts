@@ -1,39 +1,37 @@
 /**
- * One app in `islet serve`: its isolate (a persistent run core with the app module loaded),
- * reloaded after a limit kill or crash, and the bridge between Node's HTTP request/response and
- * the guest's Request/Response, streaming both ways with backpressure.
+ * Apps inside one process (a shard, or the server itself with `shards: 0`): each app's isolate (a
+ * persistent run core with the app module loaded), replaced at once after a limit kill or crash,
+ * and the pool that keeps the loaded apps within a memory budget by evicting the least recently
+ * used idle ones. A request names its app; an evicted app is loaded again on its next request.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, basename } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { IsletError } from '../errors.ts';
-import { RunCore, type RequestIo, type RequestOutcome } from '../sandbox/core.ts';
+import { RunCore, type RequestHead, type RequestIo, type RequestOutcome } from '../sandbox/core.ts';
 import { diskLoader } from '../sandbox/modules.ts';
 import type { AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 
-/** How the server watches one request. */
-export interface HandleHooks {
-  /** Receives the function that aborts the request (client gone, body too large). */
-  onAbort(abort: () => void): void;
-  /** The largest request body accepted, in bytes. */
-  bodyLimit: number;
-  /** Called once when the body passes bodyLimit. */
-  onTooLarge(): void;
-  /** The request's absolute URL, as the server parsed it from the target and Host header. */
-  url: string;
+/** A request's outcome before the app was reached (load failure, unknown app, ...). */
+export function failedOutcome(code: IsletError['code'], message: string, guest?: IsletError['guest']): RequestOutcome {
+  return { ok: false, error: { code, message, ...(guest === undefined ? {} : { guest }) }, usage: { cpuMs: 0, wallMs: 0, heapPeakBytes: 0, hostCalls: 0 }, responded: false };
 }
 
-/** An app ready to take requests. */
+/** One app: its loaded isolate, if any. */
 export class AppHost {
   readonly config: AppConfig;
   readonly #log: Logger;
   #core: RunCore | undefined;
   #loading: Promise<RunCore> | undefined;
   #inFlight = 0;
+  #footprint = 0;
+  /** When the app last took a request (or was loaded), for LRU eviction. */
+  lastUsed = 0;
   requests = 0;
   errors = 0;
+  /** Isolates replaced after a limit kill or crash. */
+  replaced = 0;
 
   constructor(config: AppConfig, log: Logger) {
     this.config = config;
@@ -43,7 +41,19 @@ export class AppHost {
   /** Requests being handled now. */
   get inFlight(): number { return this.#inFlight; }
 
-  /** Loads (or reloads) the app module; rejects with its IsletError (SYNTAX_ERROR, MODULE_NOT_FOUND, ...). */
+  /** Whether the app's isolate is loaded and alive. */
+  get loaded(): boolean { return this.#core?.loaded === true; }
+
+  /** The isolate's memory at its last sample, in bytes (0 when not loaded). */
+  get footprint(): number { return this.loaded ? this.#footprint : 0; }
+
+  /** Samples the isolate's memory (heap, malloc and ArrayBuffers); 0 when not loaded. */
+  sampleFootprint(): number {
+    this.#footprint = this.#core?.loaded === true ? this.#core.footprintBytes() : 0;
+    return this.#footprint;
+  }
+
+  /** Loads the app module if it is not loaded; rejects with its IsletError (SYNTAX_ERROR, MODULE_NOT_FOUND, ...). */
   load(): Promise<RunCore> {
     if (this.#core?.loaded === true) return Promise.resolve(this.#core);
     this.#loading ??= this.#load().finally(() => { this.#loading = undefined; });
@@ -51,7 +61,7 @@ export class AppHost {
   }
 
   async #load(): Promise<RunCore> {
-    this.#core?.dispose();
+    if (this.#core !== undefined) { this.#core.dispose(); this.#core = undefined; }
     const root = realpathSync(dirname(this.config.entry));
     const source = await readFile(this.config.entry, 'utf8');
     const { memoryMb, cpuMs, wallMs } = this.config.limits;
@@ -69,7 +79,9 @@ export class AppHost {
       },
       loadModule: diskLoader(root),
     });
-    // Loading runs top-level code under a generous budget: apps often build tables at start-up.
+    core.onCatastrophicError = (message) => {
+      this.#log.log({ type: 'error', app: this.config.name, code: 'ISOLATE_CRASHED', message: `isolated-vm reported a catastrophic error: ${message}` });
+    };
     const outcome = await core.run({ kind: 'app', source, filename: basename(this.config.entry), args: [] });
     if (!outcome.ok) {
       core.dispose();
@@ -77,88 +89,154 @@ export class AppHost {
       throw new IsletError(e?.code ?? 'INTERNAL', `The app "${this.config.name}" failed to load: ${e?.message ?? 'unknown error'}`, e?.guest === undefined ? {} : { guest: e.guest });
     }
     this.#core = core;
+    this.lastUsed = performance.now();
+    this.sampleFootprint();
     return core;
   }
 
-  /** Handles one HTTP request; resolves with how it ended (the response is written or destroyed). */
-  async handle(req: IncomingMessage, res: ServerResponse, requestId: string, hooks: HandleHooks): Promise<RequestOutcome> {
+  /**
+   * Handles one request; resolves with how it ended (never rejects). `onAbort` receives the
+   * function that ends the request early (client gone, body too large).
+   */
+  async handle(head: RequestHead, io: RequestIo, requestId: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome> {
     this.#inFlight += 1;
     this.requests += 1;
+    this.lastUsed = performance.now();
     try {
       const core = await this.load();
-      const headers: [string, string][] = [];
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([(req.rawHeaders[i] as string).toLowerCase(), req.rawHeaders[i + 1] as string]);
-      const method = req.method ?? 'GET';
-      const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
-      const { token, done } = core.request({ method, url: hooks.url, headers, hasBody }, nodeIo(req, res, hooks), requestId);
-      hooks.onAbort(() => core.abortRequest(token));
+      const { token, done } = core.request(head, io, requestId);
+      onAbort(() => core.abortRequest(token));
       const outcome = await done;
-      if (!outcome.ok) this.errors += 1;
+      if (!outcome.ok) {
+        this.errors += 1;
+        // An isolate that hit a limit or crashed is not reused: load its replacement now, so the
+        // next request finds it warm.
+        if (!core.loaded && this.#core === core) {
+          this.replaced += 1;
+          this.load().catch((error: unknown) => {
+            this.#log.log({ type: 'error', app: this.config.name, code: IsletError.is(error) ? error.code : 'INTERNAL', message: `reloading after ${outcome.error?.code ?? 'a failure'}: ${String((error as Error).message)}` });
+          });
+        }
+      }
       return outcome;
     } catch (error) {
       this.errors += 1;
       const e = IsletError.is(error) ? error : new IsletError('INTERNAL', String(error));
-      return { ok: false, error: { code: e.code, message: e.message, ...(e.guest === undefined ? {} : { guest: e.guest }) }, usage: { cpuMs: 0, wallMs: 0, heapPeakBytes: 0, hostCalls: 0 }, responded: false };
+      return failedOutcome(e.code, e.message, e.guest);
     } finally {
       this.#inFlight -= 1;
     }
   }
 
-  /** Disposes the app's isolate. */
-  dispose(): void {
+  /** Disposes the app's isolate (it loads again on the next request). */
+  unload(): void {
     this.#core?.dispose();
     this.#core = undefined;
+    this.#footprint = 0;
   }
 }
 
-/** Bridges Node's request and response to the guest with backpressure on both sides. */
-function nodeIo(req: IncomingMessage, res: ServerResponse, hooks: HandleHooks): RequestIo {
-  let ended = false;
-  let received = 0;
-  let failed: Error | undefined;
-  req.on('end', () => { ended = true; });
-  req.on('error', (e) => { failed = e; });
-  return {
-    readBody(): Promise<Uint8Array | null> {
-      return new Promise((resolve, reject) => {
-        const attempt = (): void => {
-          if (failed !== undefined) { reject(failed); return; }
-          const chunk = req.read() as Buffer | null;
-          if (chunk !== null) {
-            cleanup();
-            received += chunk.length;
-            if (received > hooks.bodyLimit) { hooks.onTooLarge(); reject(new Error('the request body is too large')); return; }
-            resolve(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-            return;
-          }
-          if (ended || req.readableEnded) { cleanup(); resolve(null); return; }
-        };
-        const onError = (e: Error): void => { cleanup(); reject(e); };
-        const cleanup = (): void => { req.off('readable', attempt); req.off('end', attempt); req.off('error', onError); req.off('close', onClose); };
-        const onClose = (): void => { if (!req.readableEnded) { cleanup(); reject(new Error('the client closed the connection')); } };
-        req.on('readable', attempt);
-        req.on('end', attempt);
-        req.on('error', onError);
-        req.on('close', onClose);
-        attempt();
-      });
-    },
-    head(status, statusText, headers): void {
-      res.statusCode = status;
-      if (statusText !== '') res.statusMessage = statusText;
-      for (const [name, value] of headers) {
-        const existing = res.getHeader(name);
-        if (existing === undefined) res.setHeader(name, value);
-        else res.setHeader(name, Array.isArray(existing) ? [...existing, value] : [String(existing), value]);
-      }
-    },
-    endWith(body): void {
-      // A whole body: send it with its length in one write (no chunked encoding, no second packet).
-      if (body !== null && !res.hasHeader('content-length') && !res.hasHeader('transfer-encoding')) res.setHeader('content-length', body.length);
-      if (body === null) res.end(); else res.end(body);
-    },
-    write: (chunk) => res.write(chunk),
-    drained: () => new Promise((resolve) => { if (!res.writableNeedDrain) resolve(); else res.once('drain', () => resolve()); }),
-    end: () => { res.end(); },
-  };
+/** Options for an {@link AppPool}. */
+export interface AppPoolOptions {
+  log: Logger;
+  /** The most memory the loaded apps' isolates may hold together before idle ones are evicted. */
+  memoryBudgetBytes: number;
+  /** How often footprints are sampled and the budget enforced (default 1000 ms). */
+  checkIntervalMs?: number;
+}
+
+/** Counters a pool reports. */
+export interface PoolStats {
+  apps: number;
+  loaded: number;
+  footprintBytes: number;
+  evictions: number;
+  replaced: number;
+}
+
+/** The apps of one process, loaded on demand and evicted (LRU) under a memory budget. */
+export class AppPool {
+  readonly #apps = new Map<string, AppHost>();
+  readonly #log: Logger;
+  readonly #budget: number;
+  readonly #timer: NodeJS.Timeout;
+  #evictions = 0;
+  #closed = false;
+
+  constructor(options: AppPoolOptions) {
+    this.#log = options.log;
+    this.#budget = options.memoryBudgetBytes;
+    this.#timer = setInterval(() => { this.enforceBudget(true); }, options.checkIntervalMs ?? 1000);
+    this.#timer.unref();
+  }
+
+  /** Adds an app or replaces its definition (the old isolate is disposed). */
+  define(config: AppConfig): void {
+    this.#apps.get(config.name)?.unload();
+    this.#apps.set(config.name, new AppHost(config, this.#log));
+  }
+
+  /** The apps, by name. */
+  get apps(): ReadonlyMap<string, AppHost> { return this.#apps; }
+
+  /** Loads an app now (so a broken app fails at start); rejects with its IsletError. */
+  async load(name: string): Promise<void> {
+    const app = this.#apps.get(name);
+    if (app === undefined) throw new IsletError('NO_ROUTE', `No app is named "${name}".`);
+    await app.load();
+    this.enforceBudget(false);
+  }
+
+  /** Handles a request for the named app. Never rejects. */
+  async handle(name: string, head: RequestHead, io: RequestIo, requestId: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome> {
+    const app = this.#apps.get(name);
+    if (app === undefined || this.#closed) return failedOutcome(this.#closed ? 'DISPOSED' : 'NO_ROUTE', this.#closed ? 'The server is shutting down.' : `No app is named "${name}".`);
+    const cold = !app.loaded;
+    const outcome = await app.handle(head, io, requestId, onAbort);
+    if (cold) this.enforceBudget(false);
+    return outcome;
+  }
+
+  /**
+   * Evicts the least recently used idle apps while the loaded isolates hold more than the budget.
+   * `sample` re-measures every loaded app first (the periodic check); otherwise the last samples are used.
+   */
+  enforceBudget(sample: boolean): void {
+    let total = 0;
+    const loaded: AppHost[] = [];
+    for (const app of this.#apps.values()) {
+      if (!app.loaded) continue;
+      total += sample ? app.sampleFootprint() : app.footprint;
+      loaded.push(app);
+    }
+    if (total <= this.#budget) return;
+    loaded.sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const app of loaded) {
+      if (total <= this.#budget) break;
+      if (app.inFlight > 0) continue;
+      total -= app.footprint;
+      app.unload();
+      this.#evictions += 1;
+      this.#log.log({ type: 'evict', app: app.config.name, reason: 'memory budget', budgetBytes: this.#budget });
+    }
+  }
+
+  /** Counters for health and metrics. */
+  stats(): PoolStats {
+    let loaded = 0;
+    let footprintBytes = 0;
+    let replaced = 0;
+    for (const app of this.#apps.values()) {
+      if (app.loaded) { loaded += 1; footprintBytes += app.footprint; }
+      replaced += app.replaced;
+    }
+    return { apps: this.#apps.size, loaded, footprintBytes, evictions: this.#evictions, replaced };
+  }
+
+  /** Disposes every isolate. */
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    for (const app of this.#apps.values()) app.unload();
+  }
 }

@@ -4,6 +4,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { availableParallelism, totalmem } from 'node:os';
 import { IsletError } from '../errors.ts';
 import { resolveFetchOptions, type EgressPolicy } from '../bridge/egress/policy.ts';
 import { parseRoute, type Route } from './router.ts';
@@ -40,9 +41,36 @@ export interface AppConfig {
   fetch: EgressPolicy | undefined;
 }
 
+/** How the server runs its isolates. */
+export interface ServerSettings {
+  /** Shard processes holding the isolates; 0 runs them in the server process itself. */
+  shards: number;
+  /** Memory all loaded isolates may hold together before idle apps are evicted (LRU), in MiB. */
+  memoryBudgetMb: number;
+  /** A shard whose RSS passes this is recycled after draining, in MiB (default: twice its share of the budget, plus 512). */
+  shardRssMb?: number;
+}
+
+/** The server defaults: one shard per core, a quarter of the machine's memory for isolates. */
+export function serverDefaults(): ServerSettings {
+  const shards = Math.max(1, Math.min(64, availableParallelism()));
+  const memoryBudgetMb = Math.max(256, Math.floor(totalmem() / 1024 / 1024 / 4));
+  return { shards, memoryBudgetMb };
+}
+
+/** The RSS past which a shard is recycled: the configured one, or twice its share of the memory budget plus 512 MiB. */
+export function shardRssBudgetMb(server: ServerSettings): number {
+  return server.shardRssMb ?? Math.ceil(server.memoryBudgetMb / Math.max(1, server.shards)) * 2 + 512;
+}
+
+const SERVER_RANGES: Readonly<Record<keyof ServerSettings, readonly [number, number]>> = {
+  shards: [0, 64], memoryBudgetMb: [16, 1_048_576], shardRssMb: [128, 1_048_576],
+};
+
 /** A validated server configuration. */
 export interface ServerConfig {
   listen: { host: string; port: number };
+  server: ServerSettings;
   apps: AppConfig[];
 }
 
@@ -77,7 +105,7 @@ export function validateConfig(input: unknown, options: { baseDir: string; envir
   };
 
   if (!isRecord(input)) throw new ConfigError([{ path: '$', message: 'expected a JSON object with "apps"' }], options.source);
-  unknownKeys(input, '$', ['listen', 'apps']);
+  unknownKeys(input, '$', ['listen', 'server', 'apps']);
 
   const listen = { host: '127.0.0.1', port: 8080 };
   if (input['listen'] !== undefined) {
@@ -92,6 +120,20 @@ export function validateConfig(input: unknown, options: { baseDir: string; envir
       if (l['port'] !== undefined) {
         if (typeof l['port'] !== 'number' || !Number.isInteger(l['port']) || l['port'] < 0 || l['port'] > 65535) bad('$.listen.port', `expected a port from 0 to 65535, got ${JSON.stringify(l['port'])}`);
         else listen.port = l['port'];
+      }
+    }
+  }
+
+  const server = serverDefaults();
+  if (input['server'] !== undefined) {
+    const raw = input['server'];
+    if (!isRecord(raw)) bad('$.server', 'expected an object like { "shards": 2, "memoryBudgetMb": 1024 }');
+    else {
+      for (const [key, value] of Object.entries(raw)) {
+        if (!(key in SERVER_RANGES)) { bad(`$.server.${key}`, `unknown key; known keys are ${Object.keys(SERVER_RANGES).join(', ')}`); continue; }
+        const [min, max] = SERVER_RANGES[key as keyof ServerSettings];
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) bad(`$.server.${key}`, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+        else server[key as keyof ServerSettings] = value;
       }
     }
   }
@@ -180,7 +222,7 @@ export function validateConfig(input: unknown, options: { baseDir: string; envir
     });
   }
   if (problems.length > 0) throw new ConfigError(problems, options.source);
-  return { listen, apps };
+  return { listen, server, apps };
 }
 
 /** The folder relative entries in a config file are resolved from. */

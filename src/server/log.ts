@@ -63,6 +63,19 @@ export class Logger {
     }
   }
 
+  /**
+   * Queues lines another logger already formatted and redacted (a shard's), `count` records in
+   * one string; dropped (and counted) when the queue is full.
+   */
+  lines(text: string, count: number): void {
+    if (this.#queue.length >= this.#maxQueue) { this.#dropped += count; return; }
+    this.#queue.push(this.#redact(text));
+    if (!this.#scheduled && !this.#waiting) {
+      this.#scheduled = true;
+      setImmediate(() => { this.#scheduled = false; this.#flush(); });
+    }
+  }
+
   /** Resolves when everything queued has been handed to the stream. */
   drain(): Promise<void> {
     if (this.#queue.length === 0 && !this.#waiting) return Promise.resolve();

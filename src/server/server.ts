@@ -7,10 +7,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../errors.ts';
-import { AppHost } from './app-host.ts';
-import type { ServerConfig } from './config.ts';
+import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts';
+import { AppPool } from './app-host.ts';
+import { shardRssBudgetMb, type AppConfig, type ServerConfig } from './config.ts';
 import { Logger } from './log.ts';
 import { Router } from './router.ts';
+import { ShardPool } from './shards.ts';
+
+/** Where apps run: in this process (an AppPool) or in shard processes (a ShardPool). */
+interface AppBackend {
+  load(name: string): Promise<void>;
+  handle(name: string, head: RequestHead, io: RequestIo, requestId: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome>;
+  close(): void | Promise<void>;
+}
 
 /** HTTP statuses for error codes that reach clients. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -60,11 +69,19 @@ export interface ServerOptions {
   catchAll?: string;
 }
 
+/** How the server watches one request body. */
+interface BodyHooks {
+  /** The largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Called once when the body passes bodyLimit. */
+  onTooLarge(): void;
+}
+
 /** A running (or stopped) islet server. */
 export class IsletServer {
   readonly #server: Server;
-  readonly #router = new Router<AppHost>();
-  readonly #apps = new Map<string, AppHost>();
+  readonly #router = new Router<AppConfig>();
+  readonly #backend: AppBackend;
   readonly #log: Logger;
   readonly #drainTimeoutMs: number;
   readonly #config: ServerConfig;
@@ -77,24 +94,39 @@ export class IsletServer {
     this.#log = options.logger ?? new Logger();
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
     this.#log.setSecrets(config.apps.flatMap((a) => a.secretValues));
-    for (const app of config.apps) {
-      const host = new AppHost(app, this.#log);
-      this.#apps.set(app.name, host);
-      for (const route of app.routes) this.#router.add(route, host);
+    for (const app of config.apps) for (const route of app.routes) this.#router.add(route, app);
+    if (options.catchAll !== undefined) this.#router.setCatchAll(config.apps.find((a) => a.name === options.catchAll));
+    const { shards, memoryBudgetMb } = config.server;
+    if (shards === 0) {
+      const pool = new AppPool({ log: this.#log, memoryBudgetBytes: memoryBudgetMb * 1024 * 1024 });
+      for (const app of config.apps) pool.define(app);
+      this.#backend = pool;
+    } else {
+      this.#backend = this.#shards = new ShardPool({
+        shards, apps: config.apps, log: this.#log, drainTimeoutMs: this.#drainTimeoutMs,
+        memoryBudgetBytes: Math.floor(memoryBudgetMb / shards) * 1024 * 1024, rssBudgetBytes: shardRssBudgetMb(config.server) * 1024 * 1024,
+      });
     }
-    if (options.catchAll !== undefined) this.#router.setCatchAll(this.#apps.get(options.catchAll));
     // Node's HTTP protections, set deliberately.
     this.#server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => { void this.#handle(req, res); });
     this.#server.maxHeadersCount = 200;
     this.#server.maxRequestsPerSocket = 10_000;
   }
 
-  /** The apps, by name. */
-  get apps(): ReadonlyMap<string, AppHost> { return this.#apps; }
+  readonly #shards: ShardPool | undefined;
+
+  /** The shard processes, when the isolates run in shards. */
+  get shards(): ShardPool | undefined { return this.#shards; }
 
   /** Loads every app (so a broken app fails at start, not on its first request). */
   async loadAll(): Promise<void> {
-    for (const app of this.#apps.values()) await app.load();
+    const apps = this.#config.apps;
+    // A few at a time: shards load in parallel, and a server with many apps starts quickly.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < apps.length) await this.#backend.load((apps[next++] as AppConfig).name);
+    };
+    await Promise.all(Array.from({ length: Math.min(8, apps.length) }, worker));
   }
 
   /** Starts listening; resolves with the address. */
@@ -104,7 +136,7 @@ export class IsletServer {
       this.#server.listen(this.#config.listen.port, this.#config.listen.host, () => {
         const address = this.#server.address();
         const port = typeof address === 'object' && address !== null ? address.port : this.#config.listen.port;
-        this.#log.log({ type: 'server', event: 'listening', host: this.#config.listen.host, port, apps: [...this.#apps.keys()] });
+        this.#log.log({ type: 'server', event: 'listening', host: this.#config.listen.host, port, apps: this.#config.apps.length, shards: this.#config.server.shards });
         resolve({ host: this.#config.listen.host, port });
       });
     });
@@ -128,7 +160,7 @@ export class IsletServer {
     }
     this.#server.closeAllConnections();
     await closed;
-    for (const app of this.#apps.values()) app.dispose();
+    await this.#backend.close();
     this.#log.log({ type: 'server', event: 'stopped', logDrops: this.#log.dropped });
     await this.#log.drain();
   }
@@ -156,12 +188,12 @@ export class IsletServer {
       this.#logRequest(req, res.statusCode, started, requestId, undefined, 'NO_ROUTE', 0);
       return;
     }
-    const limit = app.config.limits.requestBodyBytes;
+    const limit = app.limits.requestBodyBytes;
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
       res.setHeader('connection', 'close');
       this.#respondError(res, 'BODY_TOO_LARGE', requestId);
-      this.#logRequest(req, 413, started, requestId, app.config.name, 'BODY_TOO_LARGE', 0);
+      this.#logRequest(req, 413, started, requestId, app.name, 'BODY_TOO_LARGE', 0);
       req.resume();
       return;
     }
@@ -170,12 +202,12 @@ export class IsletServer {
     let abort: (() => void) | undefined;
     res.on('close', () => { if (!res.writableFinished) abort?.(); });
     try {
-      const outcome = await app.handle(req, res, requestId, {
-        onAbort: (fn) => { abort = fn; },
-        bodyLimit: limit,
-        onTooLarge: () => { tooLarge = true; abort?.(); },
-        url: target.href,
-      });
+      const method = req.method ?? 'GET';
+      const headers: [string, string][] = [];
+      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([(req.rawHeaders[i] as string).toLowerCase(), req.rawHeaders[i + 1] as string]);
+      const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
+      const io = nodeIo(req, res, { bodyLimit: limit, onTooLarge: () => { tooLarge = true; abort?.(); } });
+      const outcome = await this.#backend.handle(app.name, { method, url: target.href, headers, hasBody }, io, requestId, (fn) => { abort = fn; });
       let code = outcome.ok ? undefined : (outcome.error?.code ?? 'INTERNAL');
       if (tooLarge) code = 'BODY_TOO_LARGE';
       if (code !== undefined) {
@@ -187,9 +219,9 @@ export class IsletServer {
         }
         if (!res.writableEnded && !res.destroyed) res.end();
       }
-      this.#logRequest(req, res.statusCode, started, requestId, app.config.name, code, outcome.usage.cpuMs);
+      this.#logRequest(req, res.statusCode, started, requestId, app.name, code, outcome.usage.cpuMs, outcome.shard);
       if (code !== undefined && outcome.error !== undefined) {
-        this.#log.log({ type: 'error', app: app.config.name, requestId, code, message: outcome.error.message, stack: outcome.error.guest?.stack });
+        this.#log.log({ type: 'error', app: app.name, requestId, code, message: outcome.error.message, stack: outcome.error.guest?.stack });
       }
     } finally {
       this.#inFlight -= 1;
@@ -211,10 +243,63 @@ export class IsletServer {
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
   }
 
-  #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number): void {
+  #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number, shard?: number): void {
     this.#log.log({
       type: 'request', app: app ?? null, requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status,
       durationMs: Math.round((performance.now() - started) * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100, code: code ?? null,
+      ...(shard === undefined ? {} : { shard }),
     });
   }
+}
+
+/** Bridges Node's request and response to the guest with backpressure on both sides. */
+function nodeIo(req: IncomingMessage, res: ServerResponse, hooks: BodyHooks): RequestIo {
+  let ended = false;
+  let received = 0;
+  let failed: Error | undefined;
+  req.on('end', () => { ended = true; });
+  req.on('error', (e) => { failed = e; });
+  return {
+    readBody(): Promise<Uint8Array | null> {
+      return new Promise((resolve, reject) => {
+        const attempt = (): void => {
+          if (failed !== undefined) { reject(failed); return; }
+          const chunk = req.read() as Buffer | null;
+          if (chunk !== null) {
+            cleanup();
+            received += chunk.length;
+            if (received > hooks.bodyLimit) { hooks.onTooLarge(); reject(new Error('the request body is too large')); return; }
+            resolve(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+            return;
+          }
+          if (ended || req.readableEnded) { cleanup(); resolve(null); return; }
+        };
+        const onError = (e: Error): void => { cleanup(); reject(e); };
+        const cleanup = (): void => { req.off('readable', attempt); req.off('end', attempt); req.off('error', onError); req.off('close', onClose); };
+        const onClose = (): void => { if (!req.readableEnded) { cleanup(); reject(new Error('the client closed the connection')); } };
+        req.on('readable', attempt);
+        req.on('end', attempt);
+        req.on('error', onError);
+        req.on('close', onClose);
+        attempt();
+      });
+    },
+    head(status, statusText, headers): void {
+      res.statusCode = status;
+      if (statusText !== '') res.statusMessage = statusText;
+      for (const [name, value] of headers) {
+        const existing = res.getHeader(name);
+        if (existing === undefined) res.setHeader(name, value);
+        else res.setHeader(name, Array.isArray(existing) ? [...existing, value] : [String(existing), value]);
+      }
+    },
+    endWith(body): void {
+      // A whole body: send it with its length in one write (no chunked encoding, no second packet).
+      if (body !== null && !res.hasHeader('content-length') && !res.hasHeader('transfer-encoding')) res.setHeader('content-length', body.length);
+      if (body === null) res.end(); else res.end(body);
+    },
+    write: (chunk) => res.write(chunk),
+    drained: () => new Promise((resolve) => { if (!res.writableNeedDrain || res.destroyed) resolve(); else { res.once('drain', () => resolve()); res.once('close', () => resolve()); } }),
+    end: () => { res.end(); },
+  };
 }

@@ -1,0 +1,186 @@
+/**
+ * Shards end to end on a real port: a killed or crashing shard costs only its in-flight requests
+ * (502 ISOLATE_CRASHED) and is replaced; a shard past its RSS budget is recycled without failing
+ * requests; CPU-heavy apps keep to their home shard and other apps route around them.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { request } from 'node:http';
+import { IsletServer } from '../src/server/server.ts';
+import { validateConfig } from '../src/server/config.ts';
+import { Logger } from '../src/server/log.ts';
+
+const APPS: Record<string, string> = {
+  'slow.js': `export default { async fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname === '/slow') await new Promise((r) => setTimeout(r, 2000));
+    return new Response('ok ' + url.pathname);
+  } }`,
+  // new Array(1e8).fill(0) makes V8 abort the whole process (see test/limits.test.ts).
+  'crash.js': `export default { fetch(request) {
+    if (new URL(request.url).pathname === '/crash') { const a = new Array(1e8).fill(0); return new Response(String(a.length)); }
+    return new Response('alive');
+  } }`,
+  'hog.js': `export default { fetch(request) {
+    const ms = Number(new URL(request.url).searchParams.get('ms') ?? '20');
+    const end = Date.now() + ms; while (Date.now() < end) {}
+    return new Response('burnt ' + ms);
+  } }`,
+  'light.js': `export default { fetch() { return new Response('light'); } }`,
+};
+
+let dir: string;
+let server: IsletServer;
+let port = 0;
+const records: Record<string, unknown>[] = [];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'islet-shards-'));
+  for (const [name, source] of Object.entries(APPS)) await writeFile(join(dir, name), source);
+  const config = validateConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    server: { shards: 2 },
+    apps: [
+      { name: 'slow', entry: 'slow.js', routes: ['slow.localhost'] },
+      { name: 'crash', entry: 'crash.js', routes: ['crash.localhost'], limits: { memoryMb: 32 } },
+      { name: 'hog', entry: 'hog.js', routes: ['hog.localhost'], limits: { cpuMs: 2000 } },
+      { name: 'light', entry: 'light.js', routes: ['light.localhost'] },
+    ],
+  }, { baseDir: dir, environment: {}, source: 'test' });
+  const sink = new Writable({ write(chunk: Buffer, _e, cb) { for (const l of chunk.toString().split('\n')) if (l !== '') records.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
+  server = new IsletServer(config, { logger: new Logger({ stream: sink }), drainTimeoutMs: 3000 });
+  await server.loadAll();
+  port = (await server.listen()).port;
+});
+
+after(async () => { await server.close(); });
+
+function call(host: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const code = (body: string): string => (JSON.parse(body) as { error: { code: string } }).error.code;
+const waitFor = async (what: string, check: () => boolean, ms = 15_000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+const requestLog = (path: string): Record<string, unknown>[] => records.filter((r) => r['type'] === 'request' && r['path'] === path);
+
+test('a killed shard costs only its in-flight requests (502 ISOLATE_CRASHED); it is replaced and the server keeps serving', async () => {
+  const pool = server.shards;
+  assert.ok(pool !== undefined);
+  await pool.ready();
+  const before = pool.pids;
+  assert.equal(before.length, 2);
+  const inFlight = Array.from({ length: 5 }, () => call('slow.localhost', '/slow'));
+  await waitFor('the slow requests to reach a shard', () => pool.stats().reduce((n, s) => n + s.inFlight, 0) === 5);
+  const victim = pool.stats().find((s) => s.inFlight > 0);
+  assert.ok(victim !== undefined);
+  pool.kill(victim.slot);
+  const results = await Promise.all(inFlight);
+  for (const r of results) {
+    assert.equal(r.status, 502);
+    assert.equal(code(r.body), 'ISOLATE_CRASHED');
+    assert.doesNotMatch(r.body, /SIGKILL|\/tmp\/|at /, 'no host detail reaches the client');
+  }
+  assert.equal((await call('light.localhost', '/')).body, 'light', 'the other apps keep serving');
+  await waitFor('a replacement shard', () => pool.pids.every((p) => p !== undefined) && pool.pids[victim.slot] !== before[victim.slot]);
+  assert.equal((await call('slow.localhost', '/fast')).body, 'ok /fast', 'the app serves again from the new shard');
+  assert.ok(records.some((r) => r['type'] === 'shard' && r['event'] === 'crashed' && r['lostRequests'] === 5));
+});
+
+test('an isolate that aborts its process takes down only its shard: 502, then the app and its neighbours serve again', async () => {
+  const pool = server.shards;
+  assert.ok(pool !== undefined);
+  const crashes = pool.crashes;
+  const r = await call('crash.localhost', '/crash');
+  // V8 aborts the process (502); if a future V8 survives it, the limit error is just as good.
+  assert.ok(r.status === 502 || r.status === 503, `status ${r.status}`);
+  assert.ok(['ISOLATE_CRASHED', 'MEMORY_LIMIT'].includes(code(r.body)));
+  if (r.status === 502) assert.equal(pool.crashes, crashes + 1);
+  assert.equal((await call('light.localhost', '/')).body, 'light');
+  await pool.ready();
+  assert.equal((await call('crash.localhost', '/')).body, 'alive');
+});
+
+test('CPU-heavy apps stay on their home shard; other apps route around shards busy with them', async () => {
+  // Teach the pool that hog is heavy (its average CPU per request passes the threshold).
+  for (let i = 0; i < 4; i++) assert.equal((await call('hog.localhost', '/?ms=30')).body, 'burnt 30');
+  const hogShards = new Set(requestLog('/').filter((r) => r['app'] === 'hog').map((r) => r['shard']));
+  const busy = [call('hog.localhost', '/?ms=600'), call('hog.localhost', '/?ms=600')];
+  await new Promise((r) => setTimeout(r, 50));
+  const light = await Promise.all(Array.from({ length: 20 }, () => call('light.localhost', '/')));
+  for (const r of light) assert.equal(r.body, 'light');
+  await Promise.all(busy);
+  const hogLines = requestLog('/').filter((r) => r['app'] === 'hog');
+  const hogShard = hogLines.at(-1)?.['shard'];
+  assert.equal(new Set(hogLines.slice(-2).map((r) => r['shard'])).size, 1, 'both heavy requests went to the home shard');
+  assert.ok(hogShards.size <= 2);
+  const lightLines = requestLog('/').filter((r) => r['app'] === 'light').slice(-20);
+  assert.equal(lightLines.length, 20);
+  for (const line of lightLines) assert.notEqual(line['shard'], hogShard, 'no light request waited behind the hog');
+});
+
+test('a shard past its RSS budget is recycled after draining, without failing requests', async () => {
+  const sink = new Writable({ write(chunk: Buffer, _e, cb) { for (const l of chunk.toString().split('\n')) if (l !== '') local.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
+  const local: Record<string, unknown>[] = [];
+  await writeFile(join(dir, 'grow.js'), `const kept = [];
+    export default { fetch(request) {
+      if (new URL(request.url).pathname === '/grow') { for (let i = 0; i < 20; i++) kept.push(new Uint8Array(10 * 1024 * 1024).fill(1)); }
+      return new Response('held ' + kept.length);
+    } }`);
+  const config = validateConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    server: { shards: 1, shardRssMb: 128 },
+    apps: [{ name: 'grow', entry: 'grow.js', routes: ['grow.localhost'], limits: { memoryMb: 512, cpuMs: 10000 } }],
+  }, { baseDir: dir, environment: {}, source: 'test' });
+  const grow = new IsletServer(config, { logger: new Logger({ stream: sink }), drainTimeoutMs: 3000 });
+  try {
+    await grow.loadAll();
+    const growPort = (await grow.listen()).port;
+    const get = (path: string): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
+      request({ host: '127.0.0.1', port: growPort, path, headers: { host: 'grow.localhost' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject).end();
+    });
+    const pool = grow.shards;
+    assert.ok(pool !== undefined);
+    const first = pool.pids[0];
+    assert.equal((await get('/grow')).body, 'held 20');
+    // Keep asking while the shard reports its RSS (once a second) and is replaced: nothing fails.
+    const deadline = Date.now() + 10_000;
+    while (!local.some((r) => r['type'] === 'shard' && r['event'] === 'recycle') && Date.now() < deadline) {
+      const r = await get('/');
+      assert.equal(r.status, 200);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const recycle = local.find((r) => r['type'] === 'shard' && r['event'] === 'recycle');
+    assert.ok(recycle !== undefined, 'the shard was recycled');
+    assert.ok(Number(recycle['rssBytes']) > 128 * 1024 * 1024);
+    await pool.ready();
+    await waitFor('the new shard', () => pool.pids[0] !== undefined && pool.pids[0] !== first);
+    const after = await get('/');
+    assert.equal(after.status, 200);
+    assert.equal(after.body, 'held 0', 'the new shard loaded the app afresh');
+  } finally {
+    await grow.close();
+  }
+});

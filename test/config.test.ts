@@ -72,3 +72,24 @@ test('the message lists every problem for people', () => {
     assert.match((error as Error).message, /test\.json is invalid:\n {2}\$\.apps\[0\]\.routes\[0\]: "bad route!"/);
   }
 });
+
+test('the server block: defaults from the machine, overrides, and each bad value named by its path', async () => {
+  const { availableParallelism } = await import('node:os');
+  const { shardRssBudgetMb } = await import('../src/server/config.ts');
+  const app = { name: 'a', entry: 'hello.ts', routes: ['a.localhost'] };
+  const defaults = validateConfig({ apps: [app] }, options).server;
+  assert.equal(defaults.shards, Math.min(64, availableParallelism()));
+  assert.equal(defaults.preload, true);
+  assert.ok(defaults.memoryBudgetMb >= 256);
+  assert.equal(shardRssBudgetMb(defaults), Math.ceil(defaults.memoryBudgetMb / defaults.shards) * 2 + 512);
+  const set = validateConfig({ server: { shards: 0, memoryBudgetMb: 512, shardRssMb: 300, preload: false }, apps: [app] }, options).server;
+  assert.deepEqual(set, { shards: 0, memoryBudgetMb: 512, shardRssMb: 300, preload: false });
+  assert.deepEqual(problems({ server: { shards: -1, memoryBudgetMb: 1.5, shardRssMb: 64, preload: 'yes', threads: 4 }, apps: [app] }), {
+    '$.server.shards': 'expected a whole number from 0 to 64, got -1',
+    '$.server.memoryBudgetMb': 'expected a whole number from 16 to 1048576, got 1.5',
+    '$.server.shardRssMb': 'expected a whole number from 128 to 1048576, got 64',
+    '$.server.preload': 'expected true or false, got "yes"',
+    '$.server.threads': 'unknown key; known keys are shards, memoryBudgetMb, shardRssMb, preload',
+  });
+  assert.deepEqual(Object.keys(problems({ server: [], apps: [app] })), ['$.server']);
+});

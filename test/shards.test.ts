@@ -184,3 +184,31 @@ test('a shard past its RSS budget is recycled after draining, without failing re
     await grow.close();
   }
 });
+
+test('with preload off the server starts without loading apps; each loads on its first request, and a broken one fails alone', async () => {
+  await writeFile(join(dir, 'broken.js'), 'export default { fetch() { return new Response("never") }');
+  const config = validateConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    server: { shards: 1, preload: false },
+    apps: [{ name: 'light', entry: 'light.js', routes: ['light.localhost'] }, { name: 'broken', entry: 'broken.js', routes: ['broken.localhost'] }],
+  }, { baseDir: dir, environment: {}, source: 'test' });
+  const lazy = new IsletServer(config, { logger: new Logger({ stream: new Writable({ write(_c, _e, cb) { cb(); } }) }), drainTimeoutMs: 1000 });
+  try {
+    await lazy.loadAll(); // would reject with SYNTAX_ERROR if it loaded the broken app
+    const lazyPort = (await lazy.listen()).port;
+    const get = (host: string): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
+      request({ host: '127.0.0.1', port: lazyPort, path: '/', headers: { host } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject).end();
+    });
+    assert.equal((await get('light.localhost')).body, 'light');
+    const broken = await get('broken.localhost');
+    assert.equal(broken.status, 500);
+    assert.equal(code(broken.body), 'SYNTAX_ERROR');
+    assert.equal((await get('light.localhost')).body, 'light');
+  } finally {
+    await lazy.close();
+  }
+});

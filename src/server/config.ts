@@ -49,13 +49,15 @@ export interface ServerSettings {
   memoryBudgetMb: number;
   /** A shard whose RSS passes this is recycled after draining, in MiB (default: twice its share of the budget, plus 512). */
   shardRssMb?: number;
+  /** Load every app at start, so a broken one stops the server (default); false loads each on its first request. */
+  preload: boolean;
 }
 
 /** The server defaults: one shard per core, a quarter of the machine's memory for isolates. */
 export function serverDefaults(): ServerSettings {
   const shards = Math.max(1, Math.min(64, availableParallelism()));
   const memoryBudgetMb = Math.max(256, Math.floor(totalmem() / 1024 / 1024 / 4));
-  return { shards, memoryBudgetMb };
+  return { shards, memoryBudgetMb, preload: true };
 }
 
 /** The RSS past which a shard is recycled: the configured one, or twice its share of the memory budget plus 512 MiB. */
@@ -63,7 +65,7 @@ export function shardRssBudgetMb(server: ServerSettings): number {
   return server.shardRssMb ?? Math.ceil(server.memoryBudgetMb / Math.max(1, server.shards)) * 2 + 512;
 }
 
-const SERVER_RANGES: Readonly<Record<keyof ServerSettings, readonly [number, number]>> = {
+const SERVER_RANGES: Readonly<Record<'shards' | 'memoryBudgetMb' | 'shardRssMb', readonly [number, number]>> = {
   shards: [0, 64], memoryBudgetMb: [16, 1_048_576], shardRssMb: [128, 1_048_576],
 };
 
@@ -130,10 +132,15 @@ export function validateConfig(input: unknown, options: { baseDir: string; envir
     if (!isRecord(raw)) bad('$.server', 'expected an object like { "shards": 2, "memoryBudgetMb": 1024 }');
     else {
       for (const [key, value] of Object.entries(raw)) {
-        if (!(key in SERVER_RANGES)) { bad(`$.server.${key}`, `unknown key; known keys are ${Object.keys(SERVER_RANGES).join(', ')}`); continue; }
-        const [min, max] = SERVER_RANGES[key as keyof ServerSettings];
+        if (key === 'preload') {
+          if (typeof value !== 'boolean') bad('$.server.preload', `expected true or false, got ${JSON.stringify(value)}`);
+          else server.preload = value;
+          continue;
+        }
+        if (!(key in SERVER_RANGES)) { bad(`$.server.${key}`, `unknown key; known keys are ${[...Object.keys(SERVER_RANGES), 'preload'].join(', ')}`); continue; }
+        const [min, max] = SERVER_RANGES[key as keyof typeof SERVER_RANGES];
         if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) bad(`$.server.${key}`, `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-        else server[key as keyof ServerSettings] = value;
+        else server[key as keyof typeof SERVER_RANGES] = value;
       }
     }
   }

@@ -118,8 +118,13 @@ export class IsletServer {
   /** The shard processes, when the isolates run in shards. */
   get shards(): ShardPool | undefined { return this.#shards; }
 
-  /** Loads every app (so a broken app fails at start, not on its first request). */
+  /**
+   * Loads every app (so a broken app fails at start, not on its first request); with
+   * `server.preload: false` it only waits for the shards, and apps load on their first request.
+   */
   async loadAll(): Promise<void> {
+    await this.#shards?.ready();
+    if (!this.#config.server.preload) return;
     const apps = this.#config.apps;
     // A few at a time: shards load in parallel, and a server with many apps starts quickly.
     let next = 0;

@@ -1,0 +1,104 @@
+/**
+ * The per-process app pool: apps load on demand, idle ones are evicted least-recently-used first
+ * when the loaded isolates pass the memory budget, evicted apps come back on their next request,
+ * and an isolate killed by a limit is replaced at once instead of reused.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { AppPool } from '../src/server/app-host.ts';
+import { validateConfig } from '../src/server/config.ts';
+import { Logger } from '../src/server/log.ts';
+import type { RequestIo } from '../src/sandbox/core.ts';
+
+const APP = `let count = 0;
+export default { fetch(request) {
+  if (new URL(request.url).pathname === '/spin') { for (;;) {} }
+  count += 1;
+  return new Response(String(count));
+} }`;
+
+/** A response collector standing in for the HTTP side. */
+function collect(): { io: RequestIo; body: () => string; status: () => number } {
+  let status = 0;
+  const chunks: Uint8Array[] = [];
+  return {
+    io: {
+      readBody: () => Promise.resolve(null),
+      head: (s) => { status = s; },
+      write: (c) => { chunks.push(c); return true; },
+      endWith: (b) => { if (b !== null) chunks.push(b); },
+      drained: () => Promise.resolve(),
+      end: () => {},
+    },
+    body: () => Buffer.concat(chunks).toString(),
+    status: () => status,
+  };
+}
+
+async function setup(names: string[], budgetBytes: number): Promise<{ pool: AppPool; get: (app: string, path?: string) => Promise<{ status: number; body: string; code: string | undefined }>; records: Record<string, unknown>[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'islet-pool-'));
+  await writeFile(join(dir, 'app.js'), APP);
+  const config = validateConfig({ apps: names.map((name) => ({ name, entry: 'app.js', routes: [`${name}.localhost`], limits: { cpuMs: 50 } })) }, { baseDir: dir, environment: {}, source: 'test' });
+  const records: Record<string, unknown>[] = [];
+  const log = new Logger({ stream: new Writable({ write(c: Buffer, _e, cb) { for (const l of c.toString().split('\n')) if (l !== '') records.push(JSON.parse(l) as Record<string, unknown>); cb(); } }) });
+  const pool = new AppPool({ log, memoryBudgetBytes: budgetBytes, checkIntervalMs: 60_000 });
+  for (const app of config.apps) pool.define(app);
+  const get = async (app: string, path = '/'): Promise<{ status: number; body: string; code: string | undefined }> => {
+    const c = collect();
+    const outcome = await pool.handle(app, { method: 'GET', url: `http://${app}.localhost${path}`, headers: [], hasBody: false }, c.io, 'r', () => {});
+    return { status: c.status(), body: c.body(), code: outcome.error?.code };
+  };
+  return { pool, get, records };
+}
+
+test('idle apps are evicted least-recently-used first under the memory budget, and come back on their next request', async () => {
+  // Measure one loaded app, then allow about two and a half of them.
+  const probe = await setup(['probe'], 1024 ** 3);
+  await probe.get('probe');
+  const one = probe.pool.stats().footprintBytes;
+  probe.pool.close();
+  assert.ok(one > 100_000, `an app's isolate holds memory (${one} bytes)`);
+
+  const { pool, get, records } = await setup(['a', 'b', 'c', 'd'], Math.floor(one * 2.5));
+  try {
+    assert.equal((await get('a')).body, '1');
+    assert.equal((await get('a')).body, '2');
+    assert.equal((await get('b')).body, '1');
+    assert.equal((await get('a')).body, '3', 'a is now more recently used than b');
+    assert.equal((await get('c')).body, '1');
+    assert.equal(pool.apps.get('b')?.loaded, false, 'b, the least recently used, was evicted');
+    assert.equal(pool.apps.get('a')?.loaded, true);
+    assert.equal((await get('d')).body, '1');
+    const stats = pool.stats();
+    assert.ok(stats.loaded <= 2, `at most two apps stay loaded (${stats.loaded})`);
+    assert.ok(stats.footprintBytes <= one * 2.5);
+    assert.ok(stats.evictions >= 2);
+    assert.ok(records.some((r) => r['type'] === 'evict' && r['app'] === 'b'));
+    // An evicted app loads again on its next request, from a fresh isolate.
+    assert.equal((await get('b')).body, '1');
+  } finally {
+    pool.close();
+  }
+});
+
+test('an isolate killed by a limit is replaced, not reused, and the replacement is loaded before the next request', async () => {
+  const { pool, get } = await setup(['a'], 1024 ** 3);
+  try {
+    assert.equal((await get('a')).body, '1');
+    assert.equal((await get('a')).body, '2');
+    const spin = await get('a', '/spin');
+    assert.equal(spin.code, 'CPU_LIMIT');
+    const host = pool.apps.get('a');
+    assert.equal(host?.replaced, 1);
+    // The replacement starts loading at once; wait for it without sending a request.
+    for (let i = 0; i < 200 && host?.loaded !== true; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(host?.loaded, true, 'the replacement was loaded ahead of the next request');
+    assert.equal((await get('a')).body, '1', 'the new isolate starts from scratch');
+  } finally {
+    pool.close();
+  }
+});

@@ -7,7 +7,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
@@ -81,8 +82,25 @@ function ensureWrk(): void {
 
 interface WrkResult { rps: number; p50: number; p99: number; transferMBs: number }
 
-function wrk(port: number, path: string, connections = 64): WrkResult {
-  const out = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${DURATION}`, '--latency', `http://127.0.0.1:${port}${path}`], { encoding: 'utf8' }).stdout;
+function wrk(port: number, path: string, connections = 64, host?: string): WrkResult {
+  return parseWrk(spawnSync('wrk', wrkArgs(port, path, connections, host), { encoding: 'utf8' }).stdout);
+}
+
+function wrkArgs(port: number, path: string, connections: number, host?: string, duration = DURATION): string[] {
+  return ['-t1', `-c${connections}`, `-d${duration}`, '--latency', ...(host === undefined ? [] : ['-H', `Host: ${host}`]), `http://127.0.0.1:${port}${path}`];
+}
+
+/** wrk in the background (the noisy neighbour's load), resolved with its output when it ends. */
+function wrkAsync(port: number, path: string, connections: number, host: string | undefined, duration: string): Promise<WrkResult> {
+  return new Promise((resolve) => {
+    const child = spawn('wrk', wrkArgs(port, path, connections, host, duration), { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
+    child.on('exit', () => resolve(parseWrk(out)));
+  });
+}
+
+function parseWrk(out: string): WrkResult {
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 'NaN');
   const ms = (label: string): number => {
     const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
@@ -105,27 +123,61 @@ const dir = await mkdtemp(join(tmpdir(), 'islet-http-bench-'));
 await writeFile(join(dir, 'worker.js'), WORKER);
 await writeFile(join(dir, 'node-server.mjs'), NODE_SERVER);
 
+const ISLET = (...args: string[]): ChildProcess => spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', join(ROOT, 'src/cli/main-entry.ts'), 'serve', ...args], { stdio: 'ignore' });
+
+/** A workerd config serving each named worker file on its own port. */
+function workerdConfig(workers: { name: string; file: string; port: number }[]): string {
+  const capnp = join(dir, `workerd-${workers[0]?.port ?? 0}-${workers.length}.capnp`);
+  writeFileSync(capnp, `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ ${workers.map((w) => `(name = "${w.name}", worker = (modules = [ (name = "worker.js", esModule = embed "${w.file}") ], compatibilityDate = "2024-09-01"))`).join(',\n    ')} ],
+  sockets = [ ${workers.map((w) => `(name = "s-${w.name}", address = "127.0.0.1:${w.port}", http = (), service = "${w.name}")`).join(',\n    ')} ],
+);
+`);
+  return capnp;
+}
+
+/** RSS of a process and all its descendants, in bytes (Linux /proc via ps). */
+function treeRss(pid: number): number {
+  const rows = spawnSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const pids = new Set([pid]);
+  let grew = true;
+  while (grew) { grew = false; for (const [p, pp] of rows) if (pp !== undefined && p !== undefined && pids.has(pp) && !pids.has(p)) { pids.add(p); grew = true; } }
+  return rows.reduce((sum, [p, , rss]) => sum + (p !== undefined && pids.has(p) ? (rss ?? 0) * 1024 : 0), 0);
+}
+
+/** A latency client in its own process: `conns` keep-alive loops of sequential GETs, each request timed. */
+const LATENCY_CLIENT = `
+import { Agent, request } from 'node:http';
+const [port, host, ms, conns] = process.argv.slice(2);
+const agent = new Agent({ keepAlive: true, maxSockets: Number(conns) });
+const lat = [];
+const end = Date.now() + Number(ms);
+const get = () => new Promise((resolve, reject) => {
+  const headers = host === '-' ? {} : { host };
+  request({ host: '127.0.0.1', port: Number(port), path: '/', headers, agent }, (r) => { r.resume(); r.on('end', resolve); }).on('error', reject).end();
+});
+async function loop() { while (Date.now() < end) { const t = performance.now(); await get(); lat.push(performance.now() - t); } }
+await Promise.all(Array.from({ length: Number(conns) }, loop));
+lat.sort((a, b) => a - b);
+console.log(JSON.stringify({ n: lat.length, p50: lat[lat.length >> 1], p99: lat[Math.floor(lat.length * 0.99)] }));
+agent.destroy();
+`;
+function latency(port: number, host: string | undefined, ms: number, conns = 4): WrkResult {
+  const out = spawnSync(process.execPath, [join(dir, 'latency-client.mjs'), String(port), host ?? '-', String(ms), String(conns)], { encoding: 'utf8' }).stdout;
+  const r = JSON.parse(out) as { n: number; p50: number; p99: number };
+  return { rps: (r.n / ms) * 1000, p50: r.p50, p99: r.p99, transferMBs: NaN };
+}
+
+await writeFile(join(dir, 'latency-client.mjs'), LATENCY_CLIENT);
+
+const percentile = (values: number[], p: number): number => { const s = [...values].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN; };
+
 const servers: { name: string; start(port: number): ChildProcess }[] = [
   { name: 'node:http', start: (port) => spawn(process.execPath, [join(dir, 'node-server.mjs'), String(port)], { stdio: 'ignore' }) },
-  { name: 'islet', start: (port) => spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', join(ROOT, 'src/cli/main-entry.ts'), 'serve', join(dir, 'worker.js'), '--port', String(port)], { stdio: 'ignore' }) },
-  {
-    name: 'workerd',
-    start: (port) => {
-      const capnp = join(dir, `workerd-${port}.capnp`);
-      spawnSync('sh', ['-c', `cat > ${capnp} <<'EOF'
-using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker.js", esModule = embed "worker.js") ],
-  compatibilityDate = "2024-09-01",
-);
-EOF`]);
-      return spawn(WORKERD, ['serve', capnp], { stdio: 'ignore', cwd: dir });
-    },
-  },
+  { name: 'islet', start: (port) => ISLET(join(dir, 'worker.js'), '--port', String(port)) },
+  { name: 'islet-1p', start: (port) => ISLET(join(dir, 'worker.js'), '--port', String(port), '--shards', '0') },
+  { name: 'workerd', start: (port) => spawn(WORKERD, ['serve', workerdConfig([{ name: 'main', file: 'worker.js', port }])], { stdio: 'ignore', cwd: dir }) },
 ];
 
 const results = new Map<string, Record<string, WrkResult>>();
@@ -137,19 +189,128 @@ for (const server of servers) {
     const r: Record<string, WrkResult> = {};
     wrk(port, '/', 16); // warm-up
     r['hello'] = wrk(port, '/');
-    r['json'] = wrk(port, '/json');
-    r['10mb'] = wrk(port, '/10mb', 4);
+    if (server.name !== 'islet-1p') {
+      r['json'] = wrk(port, '/json');
+      r['10mb'] = wrk(port, '/10mb', 4);
+    }
     results.set(server.name, r);
   } finally {
     await stop(child);
   }
 }
 
+// Noisy neighbour: app B (hello) alone, then while app A burns 40 ms of CPU on every request.
+// B's latency from a Node client timing each request (4 keep-alive connections; wrk's own latency
+// figures proved unreliable while a second wrk ran); A's load is wrk with 4 more connections.
+const NOISE = quick ? '3s' : '6s';
+const NOISE_MS = Number.parseInt(NOISE) * 1000;
+const noisy = new Map<string, { solo: WrkResult; noisy: WrkResult }>();
+{
+  const port = await freePort();
+  writeFileSync(join(dir, 'noisy.json'), JSON.stringify({ listen: { port }, apps: [
+    { name: 'burn', entry: 'worker.js', routes: ['burn.localhost'], limits: { cpuMs: 50 } },
+    { name: 'hello', entry: 'worker.js', routes: ['hello.localhost'] },
+  ] }));
+  const child = ISLET('--config', join(dir, 'noisy.json'));
+  try {
+    await waitFor(port, '/healthz');
+    latency(port, 'hello.localhost', 1000);
+    const solo = latency(port, 'hello.localhost', NOISE_MS);
+    const load = wrkAsync(port, '/burn', 4, 'burn.localhost', `${Number.parseInt(NOISE) + 2}s`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const during = latency(port, 'hello.localhost', NOISE_MS);
+    await load;
+    noisy.set('islet', { solo, noisy: during });
+  } finally {
+    await stop(child);
+  }
+}
+{
+  const hello = await freePort();
+  const burn = await freePort();
+  const child = spawn(WORKERD, ['serve', workerdConfig([{ name: 'hello', file: 'worker.js', port: hello }, { name: 'burn', file: 'worker.js', port: burn }])], { stdio: 'ignore', cwd: dir });
+  try {
+    await waitFor(hello);
+    latency(hello, undefined, 1000);
+    const solo = latency(hello, undefined, NOISE_MS);
+    const load = wrkAsync(burn, '/burn', 4, undefined, `${Number.parseInt(NOISE) + 2}s`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const during = latency(hello, undefined, NOISE_MS);
+    await load;
+    noisy.set('workerd', { solo, noisy: during });
+  } finally {
+    await stop(child);
+  }
+}
+
+// Cold start: 200 apps, none loaded at start (server.preload false); the first request to each.
+const COLD_APPS = quick ? 50 : 200;
+const cold: number[] = [];
+const warm: number[] = [];
+{
+  const port = await freePort();
+  const apps = [];
+  for (let i = 0; i < COLD_APPS; i++) {
+    writeFileSync(join(dir, `cold-${i}.js`), `// app ${i}\n${WORKER}`);
+    apps.push({ name: `cold-${i}`, entry: `cold-${i}.js`, routes: [`cold-${i}.localhost`] });
+  }
+  writeFileSync(join(dir, 'cold.json'), JSON.stringify({ listen: { port }, server: { preload: false }, apps }));
+  const child = ISLET('--config', join(dir, 'cold.json'));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (host: string): Promise<number> => new Promise((resolve, reject) => {
+    const started = performance.now();
+    request({ host: '127.0.0.1', port, path: '/', headers: { host }, agent }, (res) => { res.resume(); res.on('end', () => resolve(performance.now() - started)); }).on('error', reject).end();
+  });
+  try {
+    await waitFor(port, '/healthz');
+    for (let i = 0; i < COLD_APPS; i++) {
+      cold.push(await get(`cold-${i}.localhost`));
+      warm.push(await get(`cold-${i}.localhost`));
+    }
+  } finally {
+    agent.destroy();
+    await stop(child);
+  }
+}
+
+// RSS per idle app: 1,000 apps loaded (islet preloads them; workerd loads every worker at start),
+// minus the same server with one app, divided by 999.
+const IDLE_APPS = quick ? 200 : 1000;
+const idle = new Map<string, { one: number; many: number }>();
+{
+  const apps = (n: number): unknown[] => Array.from({ length: n }, (_, i) => ({ name: `idle-${i}`, entry: `cold-${i % COLD_APPS}.js`, routes: [`idle-${i}.localhost`] }));
+  const measure = async (n: number): Promise<number> => {
+    const port = await freePort();
+    writeFileSync(join(dir, `idle-${n}.json`), JSON.stringify({ listen: { port }, apps: apps(n) }));
+    const child = ISLET('--config', join(dir, `idle-${n}.json`));
+    try {
+      await waitFor(port, '/healthz');
+      await new Promise((r) => setTimeout(r, 1500));
+      return treeRss(child.pid as number);
+    } finally {
+      await stop(child);
+    }
+  };
+  idle.set('islet', { one: await measure(1), many: await measure(IDLE_APPS) });
+  const measureWorkerd = async (n: number): Promise<number> => {
+    const base = 20000 + Math.floor(Math.random() * 20000);
+    const child = spawn(WORKERD, ['serve', workerdConfig(Array.from({ length: n }, (_, i) => ({ name: `w${i}`, file: `cold-${i % COLD_APPS}.js`, port: base + i })))], { stdio: 'ignore', cwd: dir });
+    try {
+      await waitFor(base + n - 1);
+      await new Promise((r) => setTimeout(r, 1500));
+      return treeRss(child.pid as number);
+    } finally {
+      await stop(child);
+    }
+  };
+  idle.set('workerd', { one: await measureWorkerd(1), many: await measureWorkerd(IDLE_APPS) });
+}
+
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const node = results.get('node:http');
 const islet = results.get('islet');
 const workerd = results.get('workerd');
-console.log(`islet HTTP benchmark, Node ${process.version}, wrk -t1 -c64 -d${DURATION} on loopback; islet is one process (no shards yet)`);
+console.log(`islet HTTP benchmark, Node ${process.version}, ${availableParallelism()} cores; wrk -t1 -c64 -d${DURATION} on loopback; islet with its default shards (one per core)`);
 console.log('| scenario | islet | workerd | node:http | islet/workerd | islet/node:http | target |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [key, label, target] of [['hello', 'hello world (req/s)', '>= 2x workerd, >= 60% node:http'], ['json', '2 KB JSON API (req/s)', '-']] as const) {
@@ -157,7 +318,22 @@ for (const [key, label, target] of [['hello', 'hello world (req/s)', '>= 2x work
   console.log(`| ${label} | ${fmt(i?.rps ?? NaN)} (p99 ${fmt(i?.p99 ?? NaN, 2)} ms) | ${fmt(w?.rps ?? NaN)} (p99 ${fmt(w?.p99 ?? NaN, 2)} ms) | ${fmt(n?.rps ?? NaN)} (p99 ${fmt(n?.p99 ?? NaN, 2)} ms) | ${fmt((i?.rps ?? NaN) / (w?.rps ?? NaN), 2)}x | ${fmt(((i?.rps ?? NaN) / (n?.rps ?? NaN)) * 100, 0)}% | ${target} |`);
 }
 {
+  const i = results.get('islet-1p')?.['hello']; const w = workerd?.['hello']; const n = node?.['hello'];
+  console.log(`| hello world, islet in one process (--shards 0) | ${fmt(i?.rps ?? NaN)} (p99 ${fmt(i?.p99 ?? NaN, 2)} ms) | ${fmt(w?.rps ?? NaN)} | ${fmt(n?.rps ?? NaN)} | ${fmt((i?.rps ?? NaN) / (w?.rps ?? NaN), 2)}x | ${fmt(((i?.rps ?? NaN) / (n?.rps ?? NaN)) * 100, 0)}% | - |`);
+}
+{
   const i = islet?.['10mb']; const w = workerd?.['10mb']; const n = node?.['10mb'];
   console.log(`| 10 MB streamed response (MB/s) | ${fmt(i?.transferMBs ?? NaN)} | ${fmt(w?.transferMBs ?? NaN)} | ${fmt(n?.transferMBs ?? NaN)} | ${fmt((i?.transferMBs ?? NaN) / (w?.transferMBs ?? NaN), 2)}x | ${fmt(((i?.transferMBs ?? NaN) / (n?.transferMBs ?? NaN)) * 100, 0)}% | - |`);
+}
+{
+  const i = noisy.get('islet'); const w = noisy.get('workerd');
+  const ratio = (x: { solo: WrkResult; noisy: WrkResult } | undefined): number => (x?.noisy.p99 ?? NaN) / (x?.solo.p99 ?? NaN);
+  console.log(`| noisy neighbour: B's p99 solo -> while A burns 40 ms CPU per request (4 connections each) | ${fmt(i?.solo.p99 ?? NaN, 2)} -> ${fmt(i?.noisy.p99 ?? NaN, 2)} ms (${fmt(ratio(i), 2)}x) | ${fmt(w?.solo.p99 ?? NaN, 2)} -> ${fmt(w?.noisy.p99 ?? NaN, 2)} ms (${fmt(ratio(w), 2)}x) | - | - | - | islet <= 2x solo |`);
+}
+console.log(`| cold start: first request to a newly loaded app, p50 / p99 over ${COLD_APPS} apps | ${fmt(percentile(cold, 50), 2)} / ${fmt(percentile(cold, 99), 2)} ms (warm: ${fmt(percentile(warm, 50), 2)} / ${fmt(percentile(warm, 99), 2)} ms) | - | - | - | - | <= 5 ms p50 |`);
+{
+  const i = idle.get('islet'); const w = idle.get('workerd');
+  const per = (x: { one: number; many: number } | undefined): number => ((x?.many ?? NaN) - (x?.one ?? NaN)) / (IDLE_APPS - 1) / 1024 / 1024;
+  console.log(`| RSS per idle app, ${IDLE_APPS} apps loaded (whole process tree) | ${fmt(per(i), 2)} MB (${fmt((i?.many ?? NaN) / 1048576)} MB total) | ${fmt(per(w), 2)} MB (${fmt((w?.many ?? NaN) / 1048576)} MB total) | - | ${fmt(per(i) / per(w), 2)}x | - | <= 2 MB |`);
 }
 process.exit(0);

@@ -53,17 +53,31 @@ export class EngineIsolate {
   readonly #ivm: typeof IvmTypes;
   readonly #isolate: IvmTypes.Isolate;
   #crashed: string | undefined;
+  #spareContext: EngineContext | undefined;
+  /** Receives isolated-vm's catastrophic-error reports (replaceable: spare isolates change owners). */
+  onCatastrophicError: ((message: string) => void) | undefined;
+  /** The options it was made with (a spare is handed out only for the same ones). */
+  readonly memoryMb: number;
+  readonly snapshot: IvmTypes.ExternalCopy<ArrayBuffer> | undefined;
 
   constructor(options: IsolateOptions) {
     this.#ivm = loadIvm();
+    this.memoryMb = options.memoryMb;
+    this.snapshot = options.snapshot;
+    this.onCatastrophicError = options.onCatastrophicError;
     this.#isolate = new this.#ivm.Isolate({
       memoryLimit: Math.max(8, options.memoryMb),
       ...(options.snapshot === undefined ? {} : { snapshot: options.snapshot }),
       onCatastrophicError: (message: string) => {
         this.#crashed = message;
-        options.onCatastrophicError?.(message);
+        this.onCatastrophicError?.(message);
       },
     });
+  }
+
+  /** Makes a context ahead of time; the next {@link newContext} takes it. */
+  prepareContext(): void {
+    this.#spareContext ??= new EngineContext(this.#ivm, this.#isolate.createContextSync(), this);
   }
 
   /** CPU time the isolate has used, in nanoseconds. */
@@ -124,7 +138,9 @@ export class EngineIsolate {
 
   /** A new, empty context (a fresh global scope) in this isolate. */
   newContext(): EngineContext {
-    return new EngineContext(this.#ivm, this.#isolate.createContextSync(), this);
+    const spare = this.#spareContext;
+    this.#spareContext = undefined;
+    return spare ?? new EngineContext(this.#ivm, this.#isolate.createContextSync(), this);
   }
 
   /** Disposes the isolate, ending anything running in it. Idempotent. */
@@ -253,4 +269,54 @@ function copyIn(ivm: typeof IvmTypes, value: unknown): IvmTypes.Copy<unknown> {
 /** isolated-vm takes whole milliseconds, at least 1. */
 function wholeMs(ms: number): number {
   return Math.max(1, Math.ceil(ms));
+}
+
+/** Spare isolates, by heap limit: made ahead of time so a newly loaded app does not wait for one. */
+const spares = new Map<number, EngineIsolate[]>();
+let sparesWanted = 0;
+let refilling = false;
+
+/**
+ * Keeps `count` spare isolates (each with a context made) per heap limit in use, refilled off the
+ * critical path after one is taken. Servers turn it on; 0 (the default) turns it off.
+ */
+export function keepSpareIsolates(count: number): void {
+  sparesWanted = count;
+  if (count === 0) { for (const list of spares.values()) for (const isolate of list) isolate.dispose(); spares.clear(); }
+}
+
+/** An isolate for these options: a spare if one matches, otherwise a new one. */
+export function takeIsolate(options: IsolateOptions): EngineIsolate {
+  if (sparesWanted === 0) return new EngineIsolate(options);
+  let list = spares.get(options.memoryMb);
+  if (list === undefined) { list = []; spares.set(options.memoryMb, list); }
+  let taken: EngineIsolate | undefined;
+  while (taken === undefined && list.length > 0) {
+    const candidate = list.pop() as EngineIsolate;
+    if (!candidate.isDisposed && candidate.snapshot === options.snapshot) taken = candidate;
+    else candidate.dispose();
+  }
+  scheduleRefill(options);
+  if (taken === undefined) return new EngineIsolate(options);
+  taken.onCatastrophicError = options.onCatastrophicError;
+  return taken;
+}
+
+function scheduleRefill(options: IsolateOptions): void {
+  if (refilling) return;
+  refilling = true;
+  // A timer, not setImmediate: replies queued in this turn (the cold request's response) go first.
+  setTimeout(() => {
+    refilling = false;
+    const list = spares.get(options.memoryMb);
+    if (list === undefined || list.length >= sparesWanted) return;
+    try {
+      const isolate = new EngineIsolate({ memoryMb: options.memoryMb, snapshot: options.snapshot });
+      isolate.prepareContext();
+      list.push(isolate);
+    } catch {
+      return; // out of memory for spares: make them on demand
+    }
+    if (list.length < sparesWanted) scheduleRefill(options);
+  }, 2).unref();
 }

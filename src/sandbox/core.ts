@@ -6,7 +6,7 @@
  * It runs in the embedding process (isolation "isolate") or inside a supervised worker process
  * (isolation "process"); either way it talks to the embedding side only through {@link CoreHost}.
  */
-import { EngineContext, EngineIsolate, EngineModule, EngineScript, GuestRef } from '../engine/isolate.ts';
+import { EngineContext, EngineIsolate, EngineModule, EngineScript, GuestRef, takeIsolate } from '../engine/isolate.ts';
 import { EngineFault, faultFrom } from '../engine/faults.ts';
 import { containsSharedMemory } from '../engine/shared-memory.ts';
 import { IsletError, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
@@ -394,7 +394,7 @@ export class RunCore {
     if (this.#isolate === undefined || this.#isolate.isDisposed) {
       this.#dropIsolate();
       const image = preludeImage(preludeSource(), PRELUDE_FILENAME, OP_NAMES.length);
-      this.#isolate = new EngineIsolate({
+      this.#isolate = takeIsolate({
         memoryMb: this.#settings.limits.memoryMb,
         snapshot: image.snapshot,
         onCatastrophicError: (message) => { this.onCatastrophicError?.(message); },

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The README's first command runs this: `islet run` on the examples, on embedded defaults.
+# `npm run demo`: `islet run` on the examples, on embedded defaults.
 cd "$(dirname "$0")/.."
 show() {
   echo

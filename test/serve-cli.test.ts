@@ -66,3 +66,28 @@ test('islet serve --config reports every problem with its JSON path and exits 2'
   assert.match(r.stderr, /\$\.apps\[0\]\.entry/);
   assert.match(r.stderr, /\$\.apps\[0\]\.routes\[0\]/);
 });
+
+test('the example configuration the README starts serves both apps through shards', async () => {
+  const config = fileURLToPath(new URL('../examples/islet.config.json', import.meta.url));
+  const { port, child } = await start(['--config', config]);
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  try {
+    assert.equal((await get(port, '/?name=Ada', agent)).body, 'hello, Ada!\n');
+    const posted = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/api/notes', method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject).end('{"text":"from the test"}');
+    });
+    assert.equal(posted.status, 201);
+    const listed = JSON.parse((await get(port, '/api/notes', agent)).body) as { notes: { text: string }[] };
+    assert.deepEqual(listed.notes.map((n) => n.text), ['from the test']);
+    assert.equal((await get(port, '/api/other', agent)).status, 404);
+  } finally {
+    agent.destroy();
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+});

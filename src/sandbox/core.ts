@@ -6,7 +6,7 @@
  * It runs in the embedding process (isolation "isolate") or inside a supervised worker process
  * (isolation "process"); either way it talks to the embedding side only through {@link CoreHost}.
  */
-import { EngineContext, EngineIsolate, EngineModule, EngineScript, GuestRef, takeIsolate } from '../engine/isolate.ts';
+import { EngineContext, EngineIsolate, EngineModule, EngineScript, GuestRef, keepSpareIsolates, primeSpareIsolates, takeIsolate } from '../engine/isolate.ts';
 import { EngineFault, faultFrom } from '../engine/faults.ts';
 import { containsSharedMemory } from '../engine/shared-memory.ts';
 import { IsletError, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
@@ -847,6 +847,16 @@ export class RunCore {
 }
 
 /** Copies a host failure into a WireError: message only, host paths redacted, never a stack. */
+/**
+ * Keeps `count` spare isolates with the standard library ready for cores with this heap limit,
+ * made ahead of time (servers: a newly loaded app skips making one); 0 turns spares off. The
+ * snapshot is read (or built and verified) now, not on the first request.
+ */
+export function keepSpares(count: number, memoryMb: number): void {
+  keepSpareIsolates(count);
+  if (count > 0) primeSpareIsolates({ memoryMb, snapshot: preludeImage(preludeSource(), PRELUDE_FILENAME, OP_NAMES.length).snapshot });
+}
+
 export function toWireError(error: unknown): WireError {
   if (IsletError.is(error) && error.code === 'HANDLE_INVALID') {
     return { name: 'TypeError', message: error.message, code: 'HANDLE_INVALID' };

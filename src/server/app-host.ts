@@ -8,8 +8,8 @@ import { dirname, basename } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { IsletError } from '../errors.ts';
-import { keepSpareIsolates } from '../engine/isolate.ts';
-import { RunCore, type RequestHead, type RequestIo, type RequestOutcome } from '../sandbox/core.ts';
+import { RunCore, keepSpares, type RequestHead, type RequestIo, type RequestOutcome } from '../sandbox/core.ts';
+import { APP_LIMIT_DEFAULTS } from './config.ts';
 import { diskLoader } from '../sandbox/modules.ts';
 import type { AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
@@ -170,7 +170,7 @@ export class AppPool {
     this.#timer = setInterval(() => { this.enforceBudget(true); }, options.checkIntervalMs ?? 1000);
     this.#timer.unref();
     // A spare isolate (with a context) waits for the next app to load: cold starts skip making one.
-    keepSpareIsolates(1);
+    keepSpares(1, APP_LIMIT_DEFAULTS.memoryMb);
   }
 
   /** Adds an app or replaces its definition (the old isolate is disposed). */
@@ -240,7 +240,7 @@ export class AppPool {
   close(): void {
     this.#closed = true;
     clearInterval(this.#timer);
-    keepSpareIsolates(0);
+    keepSpares(0, 0);
     for (const app of this.#apps.values()) app.unload();
   }
 }

@@ -3,10 +3,25 @@
  * "set" (replace the first, drop the rest), "delete", "get", "get all" and "has" algorithms that
  * the URL, Fetch and XHR standards each define the same way.
  */
-import { ArrayPrototypePush, ArrayPrototypeSplice } from './00-primordials.ts';
+import { ArrayPrototypePush, ArrayPrototypeSplice, ObjectGetOwnPropertyDescriptor, ReflectOwnKeys } from './00-primordials.ts';
 
 /** One entry: a name and its value. */
 export type Entry<V> = [string, V];
+
+/**
+ * Web IDL's record<K, V> conversion: calls `each` with every own, enumerable, string-keyed
+ * property of `init`, in property order (URLSearchParams and Headers initialisers).
+ */
+export function forEachRecordEntry(init: object, each: (key: string, value: unknown) => void): void {
+  const keys = ReflectOwnKeys(init);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string | symbol;
+    if (typeof key === 'symbol') continue;
+    const desc = ObjectGetOwnPropertyDescriptor(init, key);
+    if (desc === undefined || !desc.enumerable) continue;
+    each(key, (init as Record<string, unknown>)[key]);
+  }
+}
 
 /** Replaces the first entry named `name` with `entry`, removes the others, or appends it. */
 export function listSet<V>(list: Entry<V>[], entry: Entry<V>): void {

@@ -5,13 +5,13 @@
  */
 import type { GuestOps, UrlParts } from '../bridge/protocol.ts';
 import {
-  ArrayPrototypeJoin, ArrayPrototypePush, ObjectDefineProperty, ReflectOwnKeys,
+  ArrayPrototypeJoin, ArrayPrototypePush, ObjectDefineProperty,
   StringCtor, StringFromCharCode, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToWellFormed,
-  SymbolIterator, TypeErrorCtor, ObjectGetOwnPropertyDescriptor, ReflectApply, SafeMap, MapPrototypeGet, MapPrototypeHas,
+  SymbolIterator, TypeErrorCtor, ReflectApply, SafeMap, MapPrototypeGet, MapPrototypeHas,
   MapPrototypeSet, MapPrototypeGetSize, MapPrototypeClear,
 } from './00-primordials.ts';
 import { TextDecoder, utf8Encode } from './06-encoding.ts';
-import { listDelete, listGet, listGetAll, listHas, listSet } from './02-entry-list.ts';
+import { forEachRecordEntry, listDelete, listGet, listGetAll, listHas, listSet } from './02-entry-list.ts';
 
 let ops: Pick<GuestOps, 'op_url_parse' | 'op_url_set'>;
 /** Connects URL to the host parser ops (called by boot). */
@@ -133,14 +133,7 @@ export class URLSearchParams {
           ArrayPrototypePush(this.#list, [usv(items[0]), usv(items[1])]);
         }
       } else {
-        const keys = ReflectOwnKeys(init);
-        for (let i = 0; i < keys.length; i++) {
-          const key = keys[i] as string | symbol;
-          if (typeof key === 'symbol') continue;
-          const desc = ObjectGetOwnPropertyDescriptor(init, key);
-          if (desc === undefined || !desc.enumerable) continue;
-          ArrayPrototypePush(this.#list, [usv(key), usv((init as Record<string, unknown>)[key])]);
-        }
+        forEachRecordEntry(init, (key, value) => { ArrayPrototypePush(this.#list, [usv(key), usv(value)]); });
       }
     } else {
       let s = usv(init);

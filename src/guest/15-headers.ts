@@ -1,10 +1,10 @@
 /** Headers (https://fetch.spec.whatwg.org/#headers-class). */
 import {
-  ArrayPrototypeJoin, ArrayPrototypePush, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor,
-  ReflectApply, ReflectOwnKeys, StringCtor, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToLowerCase,
+  ArrayPrototypeJoin, ArrayPrototypePush, ObjectDefineProperty,
+  ReflectApply, StringCtor, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToLowerCase,
   TypeErrorCtor,
 } from './00-primordials.ts';
-import { listDelete, listGetAll, listHas, listSet } from './02-entry-list.ts';
+import { forEachRecordEntry, listDelete, listGetAll, listHas, listSet } from './02-entry-list.ts';
 
 /** Who may change a Headers object. */
 export type Guard = 'none' | 'immutable' | 'request' | 'response';
@@ -73,14 +73,7 @@ export class Headers {
       }
       return;
     }
-    const keys = ReflectOwnKeys(init);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string | symbol;
-      if (typeof key === 'symbol') continue;
-      const desc = ObjectGetOwnPropertyDescriptor(init, key);
-      if (desc === undefined || !desc.enumerable) continue;
-      this.append(key, (init as Record<string, string>)[key] as string);
-    }
+    forEachRecordEntry(init, (key, value) => { this.append(key, value as string); });
   }
 
   static {

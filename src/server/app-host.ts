@@ -9,9 +9,8 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { IsletError } from '../errors.ts';
 import { RunCore, keepSpares, type RequestHead, type RequestIo, type RequestOutcome } from '../sandbox/core.ts';
-import { APP_LIMIT_DEFAULTS } from './config.ts';
 import { diskLoader } from '../sandbox/modules.ts';
-import type { AppConfig } from './config.ts';
+import { APP_LIMIT_DEFAULTS, type AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 
 /** A request's outcome before the app was reached (load failure, unknown app, ...). */

@@ -57,10 +57,7 @@ export class Logger {
   log(record: LogRecord): void {
     if (this.#queue.length >= this.#maxQueue) { this.#dropped += 1; return; }
     this.#queue.push(this.#redact(JSON.stringify({ time: new Date().toISOString(), ...record }, (key, value) => this.#field(key, value))));
-    if (!this.#scheduled && !this.#waiting) {
-      this.#scheduled = true;
-      setImmediate(() => { this.#scheduled = false; this.#flush(); });
-    }
+    this.#schedule();
   }
 
   /**
@@ -70,10 +67,7 @@ export class Logger {
   lines(text: string, count: number): void {
     if (this.#queue.length >= this.#maxQueue) { this.#dropped += count; return; }
     this.#queue.push(this.#redact(text));
-    if (!this.#scheduled && !this.#waiting) {
-      this.#scheduled = true;
-      setImmediate(() => { this.#scheduled = false; this.#flush(); });
-    }
+    this.#schedule();
   }
 
   /** Resolves when everything queued has been handed to the stream. */
@@ -102,6 +96,13 @@ export class Logger {
       if (out.includes(encoded)) out = out.split(encoded).join(REDACTED);
     }
     return out;
+  }
+
+  /** Flushes at the end of this event-loop turn, unless a flush is due or the stream is full. */
+  #schedule(): void {
+    if (this.#scheduled || this.#waiting) return;
+    this.#scheduled = true;
+    setImmediate(() => { this.#scheduled = false; this.#flush(); });
   }
 
   #flush(): void {

@@ -67,6 +67,16 @@ test('islet serve --config reports every problem with its JSON path and exits 2'
   assert.match(r.stderr, /\$\.apps\[0\]\.routes\[0\]/);
 });
 
+test('a bad --shards value is refused with a usage error before anything starts', async () => {
+  for (const value of ['two', '-1', '65', '1.5']) {
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, [BIN, 'serve', APP, `--shards=${value}`], (error, _stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stderr }));
+    });
+    assert.equal(r.code, 2, value);
+    assert.match(r.stderr, new RegExp(`--shards expects 0-64, got "${value.replace('.', '\\.')}"`));
+  }
+});
+
 test('the example configuration the README starts serves both apps through shards', async () => {
   const config = fileURLToPath(new URL('../examples/islet.config.json', import.meta.url));
   const { port, child } = await start(['--config', config]);

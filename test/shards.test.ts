@@ -122,7 +122,6 @@ test('an isolate that aborts its process takes down only its shard: 502, then th
 test('CPU-heavy apps stay on their home shard; other apps route around shards busy with them', async () => {
   // Teach the pool that hog is heavy (its average CPU per request passes the threshold).
   for (let i = 0; i < 4; i++) assert.equal((await call('hog.localhost', '/?ms=30')).body, 'burnt 30');
-  const hogShards = new Set(requestLog('/').filter((r) => r['app'] === 'hog').map((r) => r['shard']));
   const busy = [call('hog.localhost', '/?ms=600'), call('hog.localhost', '/?ms=600')];
   await new Promise((r) => setTimeout(r, 50));
   const light = await Promise.all(Array.from({ length: 20 }, () => call('light.localhost', '/')));
@@ -131,7 +130,6 @@ test('CPU-heavy apps stay on their home shard; other apps route around shards bu
   const hogLines = requestLog('/').filter((r) => r['app'] === 'hog');
   const hogShard = hogLines.at(-1)?.['shard'];
   assert.equal(new Set(hogLines.slice(-2).map((r) => r['shard'])).size, 1, 'both heavy requests went to the home shard');
-  assert.ok(hogShards.size <= 2);
   const lightLines = requestLog('/').filter((r) => r['app'] === 'light').slice(-20);
   assert.equal(lightLines.length, 20);
   for (const line of lightLines) assert.notEqual(line['shard'], hogShard, 'no light request waited behind the hog');

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   ENGINE_UNAVAILABLE: 'The isolate engine cannot load in this process.',
   SYNTAX_ERROR: 'The guest source does not parse.',
   MODULE_NOT_FOUND: 'The guest imported a module that is not provided.',
+  PLAN_INVALID: 'A build plan (app.plan.json) is malformed, or an artifact does not match its sha256.',
   GUEST_EXCEPTION: 'The guest threw (or rejected with) a value it did not catch.',
   INVALID_RESPONSE: 'An app\'s fetch handler returned something other than a Response.',
   HOST_SERVICE_ERROR: 'A host service the guest called failed.',

@@ -10,7 +10,7 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.GUEST;
     case 'CPU_LIMIT': case 'WALL_TIMEOUT': case 'MEMORY_LIMIT':
       return EXIT.LIMIT;
-    case 'INVALID_OPTIONS':
+    case 'INVALID_OPTIONS': case 'PLAN_INVALID':
       return EXIT.USAGE;
     default:
       return EXIT.INTERNAL;

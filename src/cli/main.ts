@@ -1,6 +1,11 @@
 /** The islet command line: picks a command; each command parses its own arguments. */
 import { runCommand, RUN_HELP } from './run.ts';
 import { serveCommand } from './serve.ts';
+import { buildCommand } from './build.ts';
+import { deployCommand } from './deploy.ts';
+import { appsCommand } from './apps.ts';
+import { rmCommand } from './rm.ts';
+import { logsCommand } from './logs.ts';
 import { EXIT } from './exit.ts';
 
 /** The top-level help text. */
@@ -9,13 +14,19 @@ export const HELP = `islet: run code you did not write, in V8 isolates with hard
 Usage:
   islet run <file> [options] [-- args...]   Run a .js or .ts module and print its output and result
   islet serve <app.ts> | --config FILE      Serve apps (export default { fetch }) over HTTP
+  islet build <app.ts> [--out DIR]          Bundle an app into app.js + app.js.map + app.plan.json
+  islet deploy <app.ts | app.plan.json>     Deploy an app to a running server's admin API
+  islet apps                                List the apps of a running server
+  islet rm <name>                           Remove an app from a running server
+  islet logs [<name>] [--follow]            Print (and follow) a running server's logs
   islet --help                              Show this help
-  islet run --help, islet serve --help      Show the options of a command
+  islet <command> --help                    Show the options of a command
 
 Exit codes:
   0  success
   1  the guest threw, or its code does not parse
-  2  bad usage: unknown flag, missing file, invalid value
+  2  bad usage: unknown flag, missing file, invalid value, invalid build plan; for the admin
+     commands also a wrong token, an unreachable admin API or a refused request
   3  a limit stopped the run (CPU_LIMIT, WALL_TIMEOUT, MEMORY_LIMIT)
   4  internal failure (islet itself, or a crashed isolate)
 `;
@@ -29,6 +40,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
   if (command === 'run') return runCommand(rest, io);
   if (command === 'serve') return serveCommand(rest, io);
+  if (command === 'build') return buildCommand(rest, io);
+  if (command === 'deploy') return deployCommand(rest, io);
+  if (command === 'apps') return appsCommand(rest, io);
+  if (command === 'rm') return rmCommand(rest, io);
+  if (command === 'logs') return logsCommand(rest, io);
   io.err(`islet: unknown command "${command}". Run "islet --help" for the commands.\n`);
   return EXIT.USAGE;
 }

@@ -6,17 +6,20 @@ import { IsletError } from '../errors.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
 import type { Receipt } from '../sandbox/receipt.ts';
 import { DEFAULT_LIMITS, type Limits } from '../sandbox/limits.ts';
-import { diskLoader } from '../sandbox/modules.ts';
+import { diskLoader, mapLoader, type ModuleLoader } from '../sandbox/modules.ts';
+import { loadPlan } from '../build/plan.ts';
 import { EXIT, exitCodeFor } from './exit.ts';
 import type { CliIo } from './main.ts';
 
 /** Help for `islet run`. */
-export const RUN_HELP = `Usage: islet run <file> [options] [-- args...]
+export const RUN_HELP = `Usage: islet run <file | app.plan.json> [options] [-- args...]
 
 Runs a .js or .ts ES module in a fresh V8 isolate inside a supervised worker process. Top-level
 code runs; if the module exports a default function (or "main"), it is called with the args after
 "--" (as strings) and awaited, and its result is printed. Relative imports are read from the
-file's directory (and below); "node:*" modules and packages are not available.
+file's directory (and below); "node:*" modules and packages are not available. Given a build plan
+(from "islet build"), its artifacts are checked against their sha256 first, then its bundle runs.
+Guest stack traces show the original TypeScript files and lines.
 
 Options:
   --memory-mb N      heap limit in MiB                      (default ${DEFAULT_LIMITS.memoryMb})
@@ -85,13 +88,28 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   const path = resolve(file);
   let source: string;
-  let root: string;
-  try {
-    source = await readFile(path, 'utf8');
-    root = await realpath(dirname(path));
-  } catch {
-    io.err(`islet run: cannot read "${file}": no such file, or not readable.\n`);
-    return EXIT.USAGE;
+  let filename = basename(path);
+  let loader: ModuleLoader;
+  if (path.endsWith('.json')) {
+    // A build plan: verified (shape and hashes) before anything runs; its bundle runs with its map.
+    try {
+      const { plan, modules } = await loadPlan(path);
+      source = modules[plan.entry] ?? '';
+      filename = plan.entry;
+      loader = mapLoader(modules);
+    } catch (error) {
+      if (!IsletError.is(error)) throw error;
+      io.err(`islet run: ${error.code}: ${error.message}\n`);
+      return exitCodeFor(error.code);
+    }
+  } else {
+    try {
+      source = await readFile(path, 'utf8');
+      loader = diskLoader(await realpath(dirname(path)));
+    } catch {
+      io.err(`islet run: cannot read "${file}": no such file, or not readable.\n`);
+      return EXIT.USAGE;
+    }
   }
   let sandbox: Sandbox;
   try {
@@ -107,7 +125,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   try {
     let receipt: Receipt;
     try {
-      receipt = await sandbox.run(source, { filename: basename(path), args: guestArgs, loader: diskLoader(root) } as Parameters<Sandbox['run']>[1]);
+      receipt = await sandbox.run(source, { filename, args: guestArgs, loader } as Parameters<Sandbox['run']>[1]);
     } catch (error) {
       if (!IsletError.is(error) || error.receipt === undefined) throw error;
       receipt = error.receipt as Receipt;

@@ -9,7 +9,7 @@ import { IsletError } from '../errors.ts';
 
 // amaro is the TypeScript stripper Node itself uses (swc); the package avoids Node's experimental warning.
 const amaro = createRequire(import.meta.url)('amaro') as {
-  transformSync(source: string, options: { mode: 'strip-only' | 'transform'; filename?: string; sourceMap?: boolean }): { code: string };
+  transformSync(source: string, options: { mode: 'strip-only' | 'transform'; filename?: string; sourceMap?: boolean }): { code: string; map?: string };
 };
 
 /** Loads a module's source by its root-relative path, or undefined when there is none. */
@@ -62,6 +62,28 @@ export function toJavaScript(source: string, filename: string): string {
     return amaro.transformSync(source, { mode: 'transform', filename }).code;
   } catch (error) {
     throw tsSyntaxError(error, filename);
+  }
+}
+
+/**
+ * The source map of {@link toJavaScript}'s output for a TypeScript file whose positions it shifts
+ * (enums, namespaces, parameter properties need amaro's "transform" mode), as JSON whose one
+ * source is the file's base name; undefined when positions are kept or the file is not TypeScript.
+ */
+export function typeScriptSourceMap(source: string, filename: string): string | undefined {
+  if (!/\.(ts|mts|cts|tsx)$/.test(filename)) return undefined;
+  try {
+    amaro.transformSync(source, { mode: 'strip-only', filename });
+    return undefined;
+  } catch (error) {
+    if (!isUnsupportedSyntax(error)) return undefined;
+  }
+  try {
+    const { map } = amaro.transformSync(source, { mode: 'transform', filename, sourceMap: true });
+    if (typeof map !== 'string') return undefined;
+    return JSON.stringify({ ...(JSON.parse(map) as object), sources: [posix.basename(filename)], sourcesContent: undefined });
+  } catch {
+    return undefined;
   }
 }
 

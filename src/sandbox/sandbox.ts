@@ -9,6 +9,7 @@ import { ProcessBackend } from './process-backend.ts';
 import { OutputCapture } from './output.ts';
 import { errorFromReceipt, makeReceipt, type Receipt } from './receipt.ts';
 import { mapLoader, normalizeFilename, type ModuleLoader } from './modules.ts';
+import { mapOutcomeStack } from './stack-maps.ts';
 import type { Backend, SandboxLink } from './backend.ts';
 import type { RunSpec } from './core.ts';
 
@@ -116,10 +117,17 @@ export class Sandbox {
     }
     const spec = validateRun(kind, source, options, defaultName);
     const loader = options.loader ?? mapLoader(options.modules ?? {});
-    const outcome = await this.#ensureBackend().run(spec, {
+    // The sources the run loaded, so a failure's stack can be mapped to original lines.
+    const sources = new Map<string, string>([[spec.filename, spec.source]]);
+    const recordingLoader: ModuleLoader = async (path) => {
+      const source = await loader(path);
+      if (source !== undefined) sources.set(path, source);
+      return source;
+    };
+    const outcome = await mapOutcomeStack(await this.#ensureBackend().run(spec, {
       output: (stream, text) => (stream === 1 ? stdout : stderr).write(text),
-      loadModule: loader,
-    });
+      loadModule: recordingLoader,
+    }), sources, loader);
     this.#services.handles.closeAll();
     const receipt = makeReceipt(outcome, stdout, stderr);
     if (!outcome.ok) throw errorFromReceipt(outcome, receipt);

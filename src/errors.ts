@@ -23,6 +23,12 @@ export const ERROR_CODES = {
   BAD_REQUEST: 'An HTTP request\'s target or Host header does not make a valid URL.',
   NO_ROUTE: 'No app is routed at the request\'s host and path.',
   BODY_TOO_LARGE: 'A request body is larger than the app\'s requestBodyBytes limit.',
+  KV_INVALID: 'A KV binding operation got a malformed argument (key name, value type, option).',
+  KV_LIMIT: 'A KV binding operation passed a Workers KV limit (key, value or metadata size, expiration, list limit).',
+  APP_UNAVAILABLE: 'The app routed at the request is being removed; it takes no new requests.',
+  UNAUTHORIZED: 'An admin API call carried no bearer token, or the wrong one.',
+  NO_APP: 'The admin API was asked about an app that does not exist.',
+  VERSION_CONFLICT: 'A deploy\'s If-Match names a version the app no longer serves, or there is no version to roll back to.',
   INTERNAL: 'A bug in islet.',
 } as const;
 

@@ -49,7 +49,7 @@ async function setup(names: string[], budgetBytes: number): Promise<{ pool: AppP
   for (const app of config.apps) pool.define(app);
   const get = async (app: string, path = '/'): Promise<{ status: number; body: string; code: string | undefined }> => {
     const c = collect();
-    const outcome = await pool.handle(app, { method: 'GET', url: `http://${app}.localhost${path}`, headers: [], hasBody: false }, c.io, 'r', () => {});
+    const outcome = await pool.handle(`${app}@1`, { method: 'GET', url: `http://${app}.localhost${path}`, headers: [], hasBody: false }, c.io, 'r', () => {});
     return { status: c.status(), body: c.body(), code: outcome.error?.code };
   };
   return { pool, get, records };
@@ -70,8 +70,8 @@ test('idle apps are evicted least-recently-used first under the memory budget, a
     assert.equal((await get('b')).body, '1');
     assert.equal((await get('a')).body, '3', 'a is now more recently used than b');
     assert.equal((await get('c')).body, '1');
-    assert.equal(pool.apps.get('b')?.loaded, false, 'b, the least recently used, was evicted');
-    assert.equal(pool.apps.get('a')?.loaded, true);
+    assert.equal(pool.apps.get('b@1')?.loaded, false, 'b, the least recently used, was evicted');
+    assert.equal(pool.apps.get('a@1')?.loaded, true);
     assert.equal((await get('d')).body, '1');
     const stats = pool.stats();
     assert.ok(stats.loaded <= 2, `at most two apps stay loaded (${stats.loaded})`);
@@ -92,7 +92,7 @@ test('an isolate killed by a limit is replaced, not reused, and the replacement 
     assert.equal((await get('a')).body, '2');
     const spin = await get('a', '/spin');
     assert.equal(spin.code, 'CPU_LIMIT');
-    const host = pool.apps.get('a');
+    const host = pool.apps.get('a@1');
     assert.equal(host?.replaced, 1);
     // The replacement starts loading at once; wait for it without sending a request.
     for (let i = 0; i < 200 && host?.loaded !== true; i++) await new Promise((r) => setTimeout(r, 10));

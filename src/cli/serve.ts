@@ -1,9 +1,9 @@
 /** `islet serve`: the multi-tenant HTTP server. */
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IsletError } from '../errors.ts';
-import { ConfigError, configBaseDir, validateConfig, type ServerConfig } from '../server/config.ts';
+import { ConfigError, validateConfig, type ServerConfig } from '../server/config.ts';
+import { readConfigFile, watchConfig } from '../server/config-watch.ts';
 import { IsletServer } from '../server/server.ts';
 import { EXIT } from './exit.ts';
 import type { CliIo } from './main.ts';
@@ -24,6 +24,12 @@ Options:
   --drain-ms N    how long shutdown waits for in-flight requests (default 30000)
   --shards N      worker processes holding the isolates (default: one per core; 0 runs them in
                   the server process, where an isolate that aborts the process stops the server)
+  --admin-port N  serve the admin API on 127.0.0.1:N (deploys, rollbacks, metrics, logs; see
+                  docs/admin-api.md); the config's "admin" block sets it too
+  --data-dir DIR  where deployed apps, versions and KV data are kept (default: .islet next to the
+                  config file; with a single app file, in memory unless this is given)
+  --no-watch      do not watch the config file (by default a valid change is applied like a
+                  deploy, and an invalid one is logged and ignored)
   -h, --help      show this help
 
 Logs are JSON lines on stdout: one per request, one per guest console call. GET /healthz and
@@ -37,7 +43,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   try {
     ({ values, positionals } = parseArgs({
       args: [...argv], allowPositionals: true, strict: true,
-      options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'drain-ms': { type: 'string' }, shards: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'drain-ms': { type: 'string' }, shards: { type: 'string' }, 'admin-port': { type: 'string' }, 'data-dir': { type: 'string' }, 'no-watch': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
     io.err(`islet serve: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet serve --help" for the options.\n`);
@@ -50,6 +56,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   if (!Number.isInteger(drainMs) || drainMs < 0) { io.err(`islet serve: --drain-ms expects a whole number of milliseconds.\n`); return EXIT.USAGE; }
   const shards = values.shards === undefined ? undefined : Number(values.shards);
   if (shards !== undefined && (!Number.isInteger(shards) || shards < 0 || shards > 64)) { io.err(`islet serve: --shards expects 0-64, got "${values.shards ?? ''}".\n`); return EXIT.USAGE; }
+  const adminPort = values['admin-port'] === undefined ? undefined : Number(values['admin-port']);
+  if (adminPort !== undefined && (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)) { io.err(`islet serve: --admin-port expects 0-65535, got "${values['admin-port'] ?? ''}".\n`); return EXIT.USAGE; }
   if ((values.config === undefined) === (positionals.length === 0) || positionals.length > 1) {
     io.err('islet serve: name one app file, or --config FILE (not both).\nRun "islet serve --help" for usage.\n');
     return EXIT.USAGE;
@@ -59,13 +67,8 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   let catchAll: string | undefined;
   try {
     if (values.config !== undefined) {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(await readFile(values.config, 'utf8'));
-      } catch (error) {
-        throw new ConfigError([{ path: '$', message: `cannot read the file as JSON: ${(error as Error).message}` }], values.config);
-      }
-      config = validateConfig(raw, { baseDir: configBaseDir(values.config), environment: process.env, source: values.config });
+      config = await readConfigFile(values.config, process.env);
+      config.dataDir ??= join(config.baseDir, '.islet');
     } else {
       const entry = resolve(positionals[0] as string);
       const name = basename(entry).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'app';
@@ -79,8 +82,16 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   if (port !== undefined) config.listen.port = port;
   if (values.host !== undefined) config.listen.host = values.host;
   if (shards !== undefined) config.server.shards = shards;
+  if (values['data-dir'] !== undefined) config.dataDir = resolve(values['data-dir']);
+  if (adminPort !== undefined) config.admin = { host: '127.0.0.1', tokenEnv: 'ISLET_ADMIN_TOKEN', ...config.admin, port: adminPort };
 
-  const server = new IsletServer(config, { drainTimeoutMs: drainMs, ...(catchAll === undefined ? {} : { catchAll }) });
+  let server: IsletServer;
+  try {
+    server = new IsletServer(config, { drainTimeoutMs: drainMs, ...(catchAll === undefined ? {} : { catchAll }) });
+  } catch (error) {
+    io.err(`islet serve: ${IsletError.is(error) ? `${error.code}: ${error.message}` : `cannot open the data directory ${config.dataDir ?? ''}: ${(error as Error).message}`}\n`);
+    return EXIT.USAGE;
+  }
   try {
     await server.loadAll();
   } catch (error) {
@@ -96,12 +107,22 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
     await server.close();
     return EXIT.USAGE;
   }
-  io.err(`islet: serving ${config.apps.length} app${config.apps.length === 1 ? '' : 's'} on http://${address.host}:${address.port}\n`);
+  const apps = server.deployments.apps.size;
+  io.err(`islet: serving ${apps} app${apps === 1 ? '' : 's'} on http://${address.host}:${address.port}\n`);
+  const admin = server.admin;
+  if (admin !== undefined) {
+    io.err(`islet: admin API on http://${admin.host}:${admin.port} (token id ${admin.token.id})\n`);
+    if (admin.token.generatedFile !== undefined) io.err(`islet: generated an admin token; it is in ${admin.token.generatedFile} (readable only by you). Set ${config.admin?.tokenEnv ?? 'ISLET_ADMIN_TOKEN'} to use your own.\n`);
+  }
+  const stopWatching = values.config !== undefined && values['no-watch'] !== true
+    ? watchConfig({ path: values.config, running: config, deployments: server.deployments, log: server.log, environment: process.env })
+    : () => {};
   return new Promise<number>((done) => {
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) { io.err(`islet: ${signal} again, exiting now\n`); process.exit(EXIT.GUEST); }
       stopping = true;
+      stopWatching();
       io.err(`islet: ${signal}, draining in-flight requests (up to ${drainMs} ms)\n`);
       server.close().then(() => done(EXIT.OK), () => done(EXIT.INTERNAL));
     };

@@ -9,7 +9,7 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { IsletError } from '../errors.ts';
 import { RunCore, keepSpares, type RequestHead, type RequestIo, type RequestOutcome } from '../sandbox/core.ts';
-import { diskLoader } from '../sandbox/modules.ts';
+import { diskLoader, mapLoader } from '../sandbox/modules.ts';
 import { APP_LIMIT_DEFAULTS, type AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 
@@ -62,8 +62,9 @@ export class AppHost {
 
   async #load(): Promise<RunCore> {
     if (this.#core !== undefined) { this.#core.dispose(); this.#core = undefined; }
-    const root = realpathSync(dirname(this.config.entry));
-    const source = await readFile(this.config.entry, 'utf8');
+    const { modules, entry } = this.config;
+    const loadModule = modules !== undefined ? mapLoader(modules) : diskLoader(realpathSync(dirname(entry)));
+    const source = modules !== undefined ? (modules[entry] as string) : await readFile(entry, 'utf8');
     const { memoryMb, cpuMs, wallMs } = this.config.limits;
     const core = new RunCore({
       limits: { memoryMb, cpuMs, wallMs, stdoutBytes: 0, stderrBytes: 0 },
@@ -77,12 +78,12 @@ export class AppHost {
       output: (stream, text, label) => {
         this.#log.log({ type: 'console', app: this.config.name, requestId: label ?? null, stream: stream === 1 ? 'stdout' : 'stderr', message: text.endsWith('\n') ? text.slice(0, -1) : text });
       },
-      loadModule: diskLoader(root),
+      loadModule,
     });
     core.onCatastrophicError = (message) => {
       this.#log.log({ type: 'error', app: this.config.name, code: 'ISOLATE_CRASHED', message: `isolated-vm reported a catastrophic error: ${message}` });
     };
-    const outcome = await core.run({ kind: 'app', source, filename: basename(this.config.entry), args: [] });
+    const outcome = await core.run({ kind: 'app', source, filename: modules !== undefined ? entry : basename(entry), args: [] });
     if (!outcome.ok) {
       core.dispose();
       const e = outcome.error;
@@ -172,27 +173,33 @@ export class AppPool {
     keepSpares(1, APP_LIMIT_DEFAULTS.memoryMb);
   }
 
-  /** Adds an app or replaces its definition (the old isolate is disposed). */
+  /** Adds an app version (keyed by its id, `name@version`); an existing definition of that id is replaced. */
   define(config: AppConfig): void {
-    this.#apps.get(config.name)?.unload();
-    this.#apps.set(config.name, new AppHost(config, this.#log));
+    this.#apps.get(config.id)?.unload();
+    this.#apps.set(config.id, new AppHost(config, this.#log));
   }
 
-  /** The apps, by name. */
+  /** Disposes an app version and forgets it (requests still running in it end as DISPOSED). */
+  remove(id: string): void {
+    this.#apps.get(id)?.unload();
+    this.#apps.delete(id);
+  }
+
+  /** The app versions, by id. */
   get apps(): ReadonlyMap<string, AppHost> { return this.#apps; }
 
   /** Loads an app now (so a broken app fails at start); rejects with its IsletError. */
-  async load(name: string): Promise<void> {
-    const app = this.#apps.get(name);
-    if (app === undefined) throw new IsletError('NO_ROUTE', `No app is named "${name}".`);
+  async load(id: string): Promise<void> {
+    const app = this.#apps.get(id);
+    if (app === undefined) throw new IsletError('NO_ROUTE', `No app is named "${id}".`);
     await app.load();
     this.enforceBudget(false);
   }
 
   /** Handles a request for the named app. Never rejects. */
-  async handle(name: string, head: RequestHead, io: RequestIo, requestId: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome> {
-    const app = this.#apps.get(name);
-    if (app === undefined || this.#closed) return failedOutcome(this.#closed ? 'DISPOSED' : 'NO_ROUTE', this.#closed ? 'The server is shutting down.' : `No app is named "${name}".`);
+  async handle(id: string, head: RequestHead, io: RequestIo, requestId: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome> {
+    const app = this.#apps.get(id);
+    if (app === undefined || this.#closed) return failedOutcome(this.#closed ? 'DISPOSED' : 'NO_ROUTE', this.#closed ? 'The server is shutting down.' : `No app is named "${id}".`);
     const cold = !app.loaded;
     const outcome = await app.handle(head, io, requestId, onAbort);
     if (cold) this.enforceBudget(false);

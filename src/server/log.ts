@@ -35,6 +35,10 @@ export class Logger {
   #dropped = 0;
   #written = 0;
   #idle: (() => void)[] = [];
+  /** The most recent entries (each one or more lines), for the admin API's /logs; off when 0. */
+  #recent: string[] = [];
+  #recentMax = 0;
+  readonly #followers = new Set<(entry: string) => void>();
 
   constructor(options: LoggerOptions = {}) {
     this.#stream = options.stream ?? process.stdout;
@@ -51,6 +55,20 @@ export class Logger {
   setSecrets(values: Iterable<string>): void {
     // Longest first, so a secret that contains another is replaced whole.
     this.#secrets = [...new Set([...values].filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+  }
+
+  /** Keeps the last `entries` log entries in memory for {@link recent} and {@link follow}. */
+  keepRecent(entries: number): void { this.#recentMax = entries; }
+
+  /** The lines kept by keepRecent, oldest first. */
+  recent(): string[] {
+    return this.#recent.slice(-this.#recentMax).flatMap((entry) => entry.split('\n'));
+  }
+
+  /** Calls `fn` with each entry (one or more lines) as it is written; returns the unsubscribe function. */
+  follow(fn: (entry: string) => void): () => void {
+    this.#followers.add(fn);
+    return () => { this.#followers.delete(fn); };
   }
 
   /** Queues a record; drops it (and counts) when the queue is full. */
@@ -109,6 +127,11 @@ export class Logger {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, 512);
       this.#written += batch.length;
+      if (this.#recentMax > 0) {
+        for (const entry of batch) this.#recent.push(entry);
+        if (this.#recent.length > this.#recentMax * 2) this.#recent = this.#recent.slice(-this.#recentMax);
+        for (const fn of this.#followers) for (const entry of batch) fn(entry);
+      }
       const ok = this.#stream.write(`${batch.join('\n')}\n`);
       if (!ok) {
         this.#waiting = true;

@@ -7,23 +7,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../errors.ts';
-import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts';
+import type { RequestIo } from '../sandbox/core.ts';
 import { AppPool } from './app-host.ts';
-import { shardRssBudgetMb, type AppConfig, type ServerConfig } from './config.ts';
+import { AppStore } from './app-store.ts';
+import { shardRssBudgetMb, type ServerConfig } from './config.ts';
+import { Deployments, type AppBackend } from './deployments.ts';
 import { Logger } from './log.ts';
-import { Router } from './router.ts';
+import { Metrics } from './metrics.ts';
+import { AdminServer, resolveAdminToken, type AdminToken } from './admin.ts';
 import { ShardPool } from './shards.ts';
 
-/** Where apps run: in this process (an AppPool) or in shard processes (a ShardPool). */
-interface AppBackend {
-  load(name: string): Promise<void>;
-  handle(name: string, head: RequestHead, io: RequestIo, requestId: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome>;
-  close(): void | Promise<void>;
-}
 
 /** HTTP statuses for error codes that reach clients. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
-  BAD_REQUEST: 400, NO_ROUTE: 404, BODY_TOO_LARGE: 413, GUEST_EXCEPTION: 500, INVALID_RESPONSE: 500, SYNTAX_ERROR: 500, MODULE_NOT_FOUND: 500,
+  BAD_REQUEST: 400, NO_ROUTE: 404, APP_UNAVAILABLE: 503, BODY_TOO_LARGE: 413, GUEST_EXCEPTION: 500, INVALID_RESPONSE: 500, SYNTAX_ERROR: 500, MODULE_NOT_FOUND: 500,
   HOST_SERVICE_ERROR: 500, EGRESS_DENIED: 500, UNCLONEABLE_VALUE: 500, INTERNAL: 500, ISOLATE_CRASHED: 502,
   CPU_LIMIT: 503, MEMORY_LIMIT: 503, DISPOSED: 503, WALL_TIMEOUT: 504,
 };
@@ -41,6 +38,7 @@ const CLIENT_MESSAGE: Partial<Record<string, string>> = {
   MEMORY_LIMIT: 'The app used more memory than it is allowed.',
   WALL_TIMEOUT: 'The app took too long to respond.',
   ISOLATE_CRASHED: 'The app\'s isolate crashed.',
+  APP_UNAVAILABLE: 'The app is being removed and takes no new requests.',
 };
 
 /**
@@ -67,6 +65,8 @@ export interface ServerOptions {
   drainTimeoutMs?: number;
   /** Serve every request that matches no route with this app (`islet serve app.ts`). */
   catchAll?: string;
+  /** Where secrets named by `fromEnv` are read (default process.env). */
+  environment?: Record<string, string | undefined>;
 }
 
 /** How the server watches one request body. */
@@ -80,8 +80,13 @@ interface BodyHooks {
 /** A running (or stopped) islet server. */
 export class IsletServer {
   readonly #server: Server;
-  readonly #router = new Router<AppConfig>();
   readonly #backend: AppBackend;
+  readonly #store: AppStore;
+  readonly #deployments: Deployments;
+  readonly #metrics: Metrics;
+  readonly #admin: AdminServer | undefined;
+  readonly #adminToken: AdminToken | undefined;
+  #adminAddress: { host: string; port: number } | undefined;
   readonly #log: Logger;
   readonly #drainTimeoutMs: number;
   readonly #config: ServerConfig;
@@ -93,19 +98,33 @@ export class IsletServer {
     this.#config = config;
     this.#log = options.logger ?? new Logger();
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
-    this.#log.setSecrets(config.apps.flatMap((a) => a.secretValues));
-    for (const app of config.apps) for (const route of app.routes) this.#router.add(route, app);
-    if (options.catchAll !== undefined) this.#router.setCatchAll(config.apps.find((a) => a.name === options.catchAll));
     const { shards, memoryBudgetMb } = config.server;
     if (shards === 0) {
-      const pool = new AppPool({ log: this.#log, memoryBudgetBytes: memoryBudgetMb * 1024 * 1024 });
-      for (const app of config.apps) pool.define(app);
-      this.#backend = pool;
+      this.#backend = new AppPool({ log: this.#log, memoryBudgetBytes: memoryBudgetMb * 1024 * 1024 });
     } else {
       this.#backend = this.#shards = new ShardPool({
-        shards, apps: config.apps, log: this.#log, drainTimeoutMs: this.#drainTimeoutMs,
+        shards, apps: [], log: this.#log, drainTimeoutMs: this.#drainTimeoutMs,
         memoryBudgetBytes: Math.floor(memoryBudgetMb / shards) * 1024 * 1024, rssBudgetBytes: shardRssBudgetMb(config.server) * 1024 * 1024,
       });
+    }
+    this.#store = new AppStore(config.dataDir);
+    this.#deployments = new Deployments({
+      store: this.#store, backend: this.#backend, log: this.#log, environment: options.environment ?? process.env,
+      drainTimeoutMs: this.#drainTimeoutMs, ...(options.catchAll === undefined ? {} : { catchAll: options.catchAll }),
+    });
+    this.#deployments.start(config.apps, config.baseDir);
+    this.#metrics = new Metrics({
+      pools: () => (this.#shards !== undefined
+        ? this.#shards.stats().map((s) => ({ shard: String(s.slot), loaded: s.pool?.loaded ?? 0, evictions: s.pool?.evictions ?? 0, replaced: s.pool?.replaced ?? 0 }))
+        : [{ shard: 'main', ...(this.#backend as AppPool).stats() }]),
+      shardRestarts: () => ({ crash: this.#shards?.crashes ?? 0, rss: this.#shards?.recycles ?? 0 }),
+      logDrops: () => this.#log.dropped,
+      apps: () => this.#deployments.apps.size,
+      inFlight: () => this.#inFlight,
+    });
+    if (config.admin !== undefined) {
+      this.#adminToken = resolveAdminToken(config.admin, options.environment ?? process.env, config.dataDir);
+      this.#admin = new AdminServer({ settings: config.admin, token: this.#adminToken, deployments: this.#deployments, metrics: this.#metrics, log: this.#log });
     }
     // Node's HTTP protections, set deliberately.
     this.#server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => { void this.#handle(req, res); });
@@ -118,6 +137,20 @@ export class IsletServer {
   /** The shard processes, when the isolates run in shards. */
   get shards(): ShardPool | undefined { return this.#shards; }
 
+  /** The admin API's address and token, once it listens (undefined without an admin API). */
+  get admin(): { host: string; port: number; token: AdminToken } | undefined {
+    return this.#adminAddress === undefined || this.#adminToken === undefined ? undefined : { ...this.#adminAddress, token: this.#adminToken };
+  }
+
+  /** The server's logger. */
+  get log(): Logger { return this.#log; }
+
+  /** The server's metrics. */
+  get metrics(): Metrics { return this.#metrics; }
+
+  /** The apps served, and the way to change them (deploy, rollback, remove). */
+  get deployments(): Deployments { return this.#deployments; }
+
   /**
    * Loads every app (so a broken app fails at start, not on its first request); with
    * `server.preload: false` it only waits for the shards, and apps load on their first request.
@@ -125,23 +158,24 @@ export class IsletServer {
   async loadAll(): Promise<void> {
     await this.#shards?.ready();
     if (!this.#config.server.preload) return;
-    const apps = this.#config.apps;
+    const apps = [...this.#deployments.apps.values()].map((a) => a.config);
     // A few at a time: shards load in parallel, and a server with many apps starts quickly.
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < apps.length) await this.#backend.load((apps[next++] as AppConfig).name);
+      while (next < apps.length) await this.#backend.load((apps[next++] as (typeof apps)[number]).id);
     };
     await Promise.all(Array.from({ length: Math.min(8, apps.length) }, worker));
   }
 
-  /** Starts listening; resolves with the address. */
-  listen(): Promise<{ host: string; port: number }> {
+  /** Starts listening (and the admin API, when configured); resolves with the address. */
+  async listen(): Promise<{ host: string; port: number }> {
+    if (this.#admin !== undefined) this.#adminAddress = await this.#admin.listen();
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
       this.#server.listen(this.#config.listen.port, this.#config.listen.host, () => {
         const address = this.#server.address();
         const port = typeof address === 'object' && address !== null ? address.port : this.#config.listen.port;
-        this.#log.log({ type: 'server', event: 'listening', host: this.#config.listen.host, port, apps: this.#config.apps.length, shards: this.#config.server.shards });
+        this.#log.log({ type: 'server', event: 'listening', host: this.#config.listen.host, port, apps: this.#deployments.apps.size, shards: this.#config.server.shards });
         resolve({ host: this.#config.listen.host, port });
       });
     });
@@ -165,7 +199,9 @@ export class IsletServer {
     }
     this.#server.closeAllConnections();
     await closed;
+    await this.#admin?.close();
     await this.#backend.close();
+    this.#store.close();
     this.#log.log({ type: 'server', event: 'stopped', logDrops: this.#log.dropped });
     await this.#log.drain();
   }
@@ -187,10 +223,17 @@ export class IsletServer {
       this.#logRequest(req, 400, started, requestId, undefined, 'BAD_REQUEST', 0);
       return;
     }
-    const app = this.#router.match(target.host, `${target.pathname}${target.search}`);
-    if (app === undefined) {
+    const live = this.#deployments.match(target.host, `${target.pathname}${target.search}`);
+    if (live === undefined) {
       this.#respondError(res, 'NO_ROUTE', requestId);
       this.#logRequest(req, res.statusCode, started, requestId, undefined, 'NO_ROUTE', 0);
+      return;
+    }
+    const app = live.config;
+    if (live.state === 'removing') {
+      res.setHeader('retry-after', '5');
+      this.#respondError(res, 'APP_UNAVAILABLE', requestId);
+      this.#logRequest(req, 503, started, requestId, app.name, 'APP_UNAVAILABLE', 0);
       return;
     }
     const limit = app.limits.requestBodyBytes;
@@ -203,6 +246,8 @@ export class IsletServer {
       return;
     }
     this.#inFlight += 1;
+    this.#deployments.enter(app.id);
+    let ok = false;
     let tooLarge = false;
     let abort: (() => void) | undefined;
     res.on('close', () => { if (!res.writableFinished) abort?.(); });
@@ -212,9 +257,10 @@ export class IsletServer {
       for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([(req.rawHeaders[i] as string).toLowerCase(), req.rawHeaders[i + 1] as string]);
       const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
       const io = nodeIo(req, res, { bodyLimit: limit, onTooLarge: () => { tooLarge = true; abort?.(); } });
-      const outcome = await this.#backend.handle(app.name, { method, url: target.href, headers, hasBody }, io, requestId, (fn) => { abort = fn; });
+      const outcome = await this.#backend.handle(app.id, { method, url: target.href, headers, hasBody }, io, requestId, (fn) => { abort = fn; });
       let code = outcome.ok ? undefined : (outcome.error?.code ?? 'INTERNAL');
       if (tooLarge) code = 'BODY_TOO_LARGE';
+      ok = code === undefined;
       if (code !== undefined) {
         if (!outcome.responded && !res.headersSent) {
           if (tooLarge) res.setHeader('connection', 'close');
@@ -229,6 +275,7 @@ export class IsletServer {
         this.#log.log({ type: 'error', app: app.name, requestId, code, message: outcome.error.message, stack: outcome.error.guest?.stack });
       }
     } finally {
+      this.#deployments.leave(live, app.id, ok);
       this.#inFlight -= 1;
       if (this.#inFlight === 0 && this.#idle.length > 0) { const idle = this.#idle; this.#idle = []; for (const fn of idle) fn(); }
     }
@@ -249,9 +296,11 @@ export class IsletServer {
   }
 
   #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number, shard?: number): void {
+    const durationMs = performance.now() - started;
+    this.#metrics.observe(app, status, durationMs, cpuMs, code);
     this.#log.log({
       type: 'request', app: app ?? null, requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status,
-      durationMs: Math.round((performance.now() - started) * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100, code: code ?? null,
+      durationMs: Math.round(durationMs * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100, code: code ?? null,
       ...(shard === undefined ? {} : { shard }),
     });
   }

@@ -60,6 +60,11 @@ function wireIo(id: number, ex: Exchange): RequestIo {
   };
 }
 
+/** Redacts the secret values of every app this shard holds. */
+function resetSecrets(): void {
+  if (pool !== undefined) log.setSecrets([...pool.apps.values()].flatMap((a) => a.config.secretValues));
+}
+
 function handle(message: ToShard): void {
   switch (message.t) {
     case 'init': {
@@ -71,6 +76,11 @@ function handle(message: ToShard): void {
     }
     case 'define':
       pool?.define(message.app);
+      resetSecrets();
+      return;
+    case 'remove':
+      pool?.remove(message.app);
+      resetSecrets();
       return;
     case 'load': {
       const { id } = message;

@@ -132,7 +132,7 @@ export class ShardPool {
   constructor(options: ShardPoolOptions) {
     this.#options = options;
     this.#log = options.log;
-    for (const app of options.apps) { this.#apps.set(app.name, app); this.#home.set(app.name, homeSlot(app.name, options.shards)); }
+    for (const app of options.apps) this.#apps.set(app.id, app);
     this.#slots = Array.from({ length: options.shards }, () => undefined);
     this.#crashes = Array.from({ length: options.shards }, () => 0);
     for (let slot = 0; slot < options.shards; slot += 1) this.#start(slot);
@@ -151,20 +151,36 @@ export class ShardPool {
     await Promise.all(this.#slots.map((s) => s?.whenReady()));
   }
 
-  /** Loads an app on its home shard (so a broken app fails at start); rejects with its IsletError. */
-  async load(name: string): Promise<void> {
-    const shard = await this.#shardFor(name, true);
+  /** Adds an app version (keyed by its id, `name@version`) on every shard. */
+  define(app: AppConfig): void {
+    this.#apps.set(app.id, app);
+    for (const shard of this.#live()) shard.out.push({ t: 'define', app });
+  }
+
+  /** Disposes an app version on every shard. */
+  remove(id: string): void {
+    if (!this.#apps.delete(id)) return;
+    for (const shard of this.#live()) shard.out.push({ t: 'remove', app: id });
+  }
+
+  /** Loads an app version on its home shard (so a broken app fails before it serves); rejects with its IsletError. */
+  async load(appId: string): Promise<void> {
+    const app = this.#apps.get(appId);
+    if (app === undefined) throw new IsletError('NO_ROUTE', `No app is named "${appId}".`);
+    const shard = await this.#shardFor(app.name, true);
     const id = ++this.#ids;
     await new Promise<void>((resolve, reject) => {
       shard.loads.set(id, { resolve, reject });
-      shard.out.push({ t: 'load', id, app: name });
+      shard.out.push({ t: 'load', id, app: appId });
     });
   }
 
   /** Routes one request to a shard. Never rejects. */
-  async handle(name: string, head: RequestHead, io: RequestIo, requestId: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome> {
-    if (!this.#apps.has(name)) return failedOutcome('NO_ROUTE', `No app is named "${name}".`);
+  async handle(appId: string, head: RequestHead, io: RequestIo, requestId: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome> {
+    const app = this.#apps.get(appId);
+    if (app === undefined) return failedOutcome('NO_ROUTE', `No app is named "${appId}".`);
     if (this.#closing) return failedOutcome('DISPOSED', 'The server is shutting down.');
+    const name = app.name;
     const heavy = (this.#cpu.get(name) ?? 0) >= HEAVY_CPU_MS;
     let shard: Shard;
     try {
@@ -177,7 +193,7 @@ export class ShardPool {
     const outcome = await new Promise<RequestOutcome>((resolve) => {
       shard.pending.set(id, { io, app: name, heavy, responded: false, resolve });
       if (heavy) shard.heavyInFlight += 1;
-      shard.out.push({ t: 'req', id, app: name, head, rid: requestId });
+      shard.out.push({ t: 'req', id, app: appId, head, rid: requestId });
       onAbort(() => { if (shard.pending.has(id)) shard.out.push({ t: 'abort', id }); });
     });
     const cpu = outcome.usage.cpuMs;
@@ -188,8 +204,7 @@ export class ShardPool {
   /** Stops every shard: they finish what they hold, then exit (killed after the drain timeout). */
   async close(): Promise<void> {
     this.#closing = true;
-    const all = [...this.#slots.filter((s): s is Shard => s !== undefined), ...this.#retiring];
-    await Promise.all(all.map((s) => this.#stop(s)));
+    await Promise.all(this.#live().map((s) => this.#stop(s)));
   }
 
   /** Kills a shard as a crash would (tests and operators use it to check recovery). */
@@ -205,10 +220,16 @@ export class ShardPool {
     return shard;
   }
 
+  /** Shards that take messages: serving ones and ones draining after a recycle. */
+  #live(): Shard[] {
+    return [...this.#slots.filter((s): s is Shard => s !== undefined), ...this.#retiring];
+  }
+
   async #shardFor(app: string, pinned: boolean): Promise<Shard> {
     const started = performance.now();
     for (;;) {
-      const home = this.#home.get(app) ?? 0;
+      let home = this.#home.get(app);
+      if (home === undefined) { home = homeSlot(app, this.#options.shards); this.#home.set(app, home); }
       let best: Shard | undefined;
       let bestScore = Infinity;
       for (const shard of this.#slots) {

@@ -14,6 +14,7 @@ export const WRITE_WINDOW = 1024 * 1024;
 export type ToShard =
   | { t: 'init'; apps: AppConfig[]; memoryBudgetBytes: number; secrets: string[] }
   | { t: 'define'; app: AppConfig }
+  | { t: 'remove'; app: string }
   | { t: 'load'; id: number; app: string }
   | { t: 'req'; id: number; app: string; head: RequestHead; rid: string }
   | { t: 'body'; id: number; chunk: Uint8Array | null; error?: string }

@@ -2,7 +2,8 @@
  * The admin API client the `deploy`, `apps`, `rm` and `logs` commands share: where the API is,
  * which token to send, and failures turned into messages that say what to do, with exit codes.
  */
-import { EXIT } from './exit.ts';
+import { ERROR_CODES, type ErrorCode } from '../errors.ts';
+import { EXIT, exitCodeFor } from './exit.ts';
 
 /** The admin API address used when neither --admin nor ISLET_ADMIN_URL is given. */
 export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8081';
@@ -97,7 +98,7 @@ function unreachable(target: AdminTarget, error: unknown): AdminFailure {
 
 async function refusal(target: AdminTarget, response: Response): Promise<AdminFailure> {
   const text = await response.text().catch(() => '');
-  let error: { code?: unknown; message?: unknown; problems?: unknown } | undefined;
+  let error: { code?: unknown; message?: unknown; problems?: unknown; guest?: unknown } | undefined;
   try {
     const parsed = JSON.parse(text) as { error?: typeof error };
     if (typeof parsed.error === 'object' && parsed.error !== null) error = parsed.error;
@@ -109,7 +110,7 @@ async function refusal(target: AdminTarget, response: Response): Promise<AdminFa
     const which = target.tokenFrom === undefined
       ? 'No token was sent: pass --token TOKEN or set ISLET_ADMIN_TOKEN.'
       : `The token read from ${target.tokenFrom} is not the server's.`;
-    return new AdminFailure(`the admin API at ${origin(target)} refused the call (${status}). ${which} The server reads its token from the environment variable its config's admin.token.fromEnv names (ISLET_ADMIN_TOKEN by default).`, EXIT.USAGE, code);
+    return new AdminFailure(`the admin API at ${origin(target)} refused the call (${status}). ${which} The server reads its token from the environment variable its config's admin.token.fromEnv names (ISLET_ADMIN_TOKEN by default), else from the admin-token file in its data folder (islet serve prints the file's path when it makes a new token).`, EXIT.USAGE, code);
   }
   if (code === 'NO_ROUTE' || code === 'BAD_REQUEST') {
     return new AdminFailure(`${origin(target)} answered ${status} (${message}): it looks like the apps' listener, not the admin API; pass the admin listener's address with --admin.`, EXIT.USAGE, code);
@@ -119,8 +120,18 @@ async function refusal(target: AdminTarget, response: Response): Promise<AdminFa
     const { path, message: m } = (typeof p === 'object' && p !== null ? p : {}) as { path?: unknown; message?: unknown };
     return `\n  ${typeof path === 'string' ? path : '$'}: ${typeof m === 'string' ? m : JSON.stringify(p)}`;
   }).join('');
-  const exitCode = response.status >= 500 ? EXIT.INTERNAL
-    : code === 'SYNTAX_ERROR' || code === 'MODULE_NOT_FOUND' ? EXIT.GUEST
-      : EXIT.USAGE;
-  return new AdminFailure(`the admin API answered ${status}: ${message}${lines}`, exitCode, code);
+  // A deploy whose app failed to load carries what the guest threw (its stack has guest file names only).
+  const guest = (typeof error?.guest === 'object' && error.guest !== null ? error.guest : {}) as { stack?: unknown };
+  const stack = typeof guest.stack === 'string' && guest.stack !== '' ? `\n${guest.stack}` : '';
+  return new AdminFailure(`the admin API answered ${status}: ${message}${lines}${stack}`, exitCodeOf(response.status, code), code);
+}
+
+/** The CLI exit code for an admin API error answer. */
+function exitCodeOf(status: number, code: string | undefined): number {
+  if (status >= 500) return EXIT.INTERNAL;
+  if (code !== undefined && Object.hasOwn(ERROR_CODES, code) && status === 400) {
+    const mapped = exitCodeFor(code as ErrorCode);
+    if (mapped !== EXIT.INTERNAL) return mapped;
+  }
+  return EXIT.USAGE;
 }

@@ -30,8 +30,9 @@ ${ADMIN_FLAGS_HELP}
   --wait-ms N        how long to wait for the new version to serve (default 30000)
   -h, --help         show this help
 
-Exit codes: 0 deployed and serving, 1 the app does not build or parse, 2 bad usage, an invalid
-plan, a wrong token, an unreachable admin API or a refused deploy, 4 the server failed.
+Exit codes: 0 deployed and serving, 1 the app does not build, parse or start, 2 bad usage, an
+invalid plan, a wrong token, an unreachable admin API or a refused deploy (the problems are listed
+with their JSON paths), 3 a limit stopped the app while it loaded, 4 the server failed.
 `;
 
 interface AppStatus { name: string; version: number; routes?: unknown; status?: unknown }

@@ -16,15 +16,24 @@ const MAX_MAP_BYTES = 50 * 1024 * 1024;
 export async function mapOutcomeStack(outcome: RunOutcome, sources: ReadonlyMap<string, string>, loader: ModuleLoader): Promise<RunOutcome> {
   const guest = outcome.error?.guest;
   if (outcome.error === undefined || guest?.stack === undefined) return outcome;
+  const maps = await sourceMapsFor(guest.stack, sources, loader);
+  if (Object.keys(maps).length === 0) return outcome;
+  return { ...outcome, error: { ...outcome.error, guest: { ...guest, stack: mapGuestStack(guest.stack, maps) } } };
+}
+
+/**
+ * The source maps for the files of `stack` that need one, for {@link mapGuestStack}: given the
+ * sources of the modules (by the names the stack uses) and a loader for maps beside them.
+ */
+export async function sourceMapsFor(stack: string, sources: ReadonlyMap<string, string>, loader: ModuleLoader): Promise<Record<string, string>> {
   const maps: Record<string, string> = {};
-  for (const file of stackFiles(guest.stack)) {
+  for (const file of stackFiles(stack)) {
     const source = sources.get(file);
     if (source === undefined) continue;
     const map = typeScriptSourceMap(source, file) ?? await linkedSourceMap(source, file, loader);
     if (map !== undefined) maps[file] = map;
   }
-  if (Object.keys(maps).length === 0) return outcome;
-  return { ...outcome, error: { ...outcome.error, guest: { ...guest, stack: mapGuestStack(guest.stack, maps) } } };
+  return maps;
 }
 
 /** The map a JavaScript file names in its last `sourceMappingURL` comment (a data: URL or a path beside it). */

@@ -38,7 +38,12 @@ async function start(options: { shards?: number; dataDir?: string; apps?: unknow
   const sink = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(...chunk.toString().split('\n').filter(Boolean)); cb(); } });
   const environment: Record<string, string> = options.token === null ? {} : { ISLET_ADMIN_TOKEN: options.token ?? TOKEN, FROM_HOST: 'host-secret-value' };
   const server = new IsletServer(config, { logger: new Logger({ stream: sink }), drainTimeoutMs: 3000, environment });
-  await server.loadAll();
+  try {
+    await server.loadAll();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   const port = (await server.listen()).port;
   return { server, port, admin: server.admin?.port ?? 0, lines, dataDir };
 }
@@ -330,4 +335,173 @@ test('config-file apps are versioned in the store: unchanged at restart, a new v
   started.push(c);
   assert.equal((await get(c, 'site.localhost')).body, 'file-v2 ');
   assert.equal((await api(c, 'GET', '/apps/site')).json.version, 2);
+});
+
+describe('build plans', () => {
+  const TS_APP = `enum Kind { A = 'a', B = 'b' }
+function fail(kind: Kind): never {
+  throw new Error('failed for ' + kind);
+}
+export default {
+  fetch(request: Request): Response {
+    if (new URL(request.url).pathname === '/fail') fail(Kind.B);
+    return new Response('plan ' + Kind.A);
+  },
+};
+`;
+  async function built(): Promise<{ plan: unknown; modules: Record<string, string>; planPath: string }> {
+    const dir = await mkdtemp(join(tmpdir(), 'islet-plan-'));
+    await writeFile(join(dir, 'index.ts'), TS_APP);
+    const { buildApp } = await import('../src/build/plan.ts');
+    const { plan, planPath, code, map } = await buildApp(join(dir, 'index.ts'), { name: 'planned', routes: ['planned.localhost'] });
+    return { plan, planPath, modules: { 'app.js': code, 'app.js.map': map } };
+  }
+
+  test('a plan deploys through the admin API; its guest errors name the original TypeScript line', async () => {
+    const s = await start();
+    started.push(s);
+    const { plan, modules } = await built();
+    const res = await api(s, 'PUT', '/apps/planned', { plan, modules });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json.routes, ['planned.localhost'], 'routes come from the plan');
+    assert.equal((await get(s, 'planned.localhost')).body, 'plan a');
+    assert.equal((await get(s, 'planned.localhost', '/fail')).status, 500);
+    await s.server.log.drain();
+    const error = s.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r['type'] === 'error' && r['app'] === 'planned');
+    assert.match(String(error?.['stack']), /index\.ts:3:\d+/, `the stack names index.ts line 3: ${String(error?.['stack'])}`);
+  });
+
+  test('a tampered artifact is refused (PLAN_INVALID) before any isolate is made', async () => {
+    const s = await start();
+    started.push(s);
+    const { plan, modules } = await built();
+    const tampered = { ...modules, 'app.js': (modules['app.js'] as string).replace(/plan /, 'evil ') };
+    const res = await api(s, 'PUT', '/apps/planned', { plan, modules: tampered });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error.code, 'PLAN_INVALID');
+    assert.match(JSON.stringify(res.json.error.problems), /app\.js/);
+    assert.equal((await get(s, 'planned.localhost')).status, 404);
+    assert.equal((await api(s, 'GET', '/apps')).json.apps.length, 0);
+  });
+
+  test('a config file may name a plan as an app\'s entry; a tampered one stops the server from starting', async () => {
+    const { planPath } = await built();
+    const s = await start({ apps: [{ name: 'planned', entry: planPath, routes: ['planned.localhost'] }] });
+    started.push(s);
+    assert.equal((await get(s, 'planned.localhost')).body, 'plan a');
+    const js = join(planPath, '..', 'app.js');
+    const original = await readFile(js, 'utf8');
+    await writeFile(js, original.replace(/plan /, 'evil '));
+    assert.notEqual(await readFile(js, 'utf8'), original);
+    await assert.rejects(start({ apps: [{ name: 'planned', entry: planPath, routes: ['planned.localhost'] }] }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'INVALID_CONFIG');
+      assert.match(error.message, /app\.js.*changed after the build|does not match its sha256/);
+      return true;
+    });
+  });
+});
+
+describe('the watched config file', () => {
+  test('a valid change is applied like a deploy; an invalid one is logged and the running apps are kept', async () => {
+    const { readConfigFile, watchConfig } = await import('../src/server/config-watch.ts');
+    const dir = await mkdtemp(join(tmpdir(), 'islet-watch-'));
+    await writeFile(join(dir, 'app.js'), appSource('watched'));
+    const file = join(dir, 'islet.config.json');
+    const write = (config: unknown): Promise<void> => writeFile(file, typeof config === 'string' ? config : JSON.stringify(config));
+    const app = (name: string, greeting: string): unknown => ({ name, entry: 'app.js', routes: [`${name}.localhost`], env: { GREETING: greeting } });
+    await write({ listen: { port: 0 }, server: { shards: 0 }, apps: [app('one', 'first'), app('two', 'x')] });
+    const config = await readConfigFile(file, {});
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk: Buffer, _e, cb) { lines.push(...chunk.toString().split('\n').filter(Boolean)); cb(); } });
+    const server = new IsletServer(config, { logger: new Logger({ stream: sink }), drainTimeoutMs: 1000, environment: {} });
+    await server.loadAll();
+    const s: Started = { server, port: (await server.listen()).port, admin: 0, lines, dataDir: dir };
+    started.push(s);
+    const applied: { ok: boolean; deployed: string[]; removed: string[] }[] = [];
+    let wake: (() => void) | undefined;
+    const next = (): Promise<void> => new Promise((resolve) => { wake = resolve; });
+    const stop = watchConfig({ path: file, running: config, deployments: server.deployments, log: server.log, environment: {}, intervalMs: 20, onApplied: (r) => { applied.push(r); wake?.(); } });
+    try {
+      assert.equal((await get(s, 'one.localhost')).body, 'watched first');
+
+      let change = next();
+      await write('{ "apps": [ oops');
+      await change;
+      assert.equal(applied.at(-1)?.ok, false);
+      assert.equal((await get(s, 'one.localhost')).body, 'watched first', 'unparseable: nothing changes');
+      await server.log.drain();
+      assert.ok(lines.some((l) => l.includes('"type":"config"') && l.includes('"event":"invalid"')));
+
+      change = next();
+      await write({ apps: [app('one', 'first'), { name: 'two', entry: 'missing.js', routes: ['two.localhost'] }] });
+      await change;
+      assert.equal(applied.at(-1)?.ok, false);
+      assert.equal((await get(s, 'two.localhost')).body, 'watched x', 'invalid: nothing changes');
+      await server.log.drain();
+      assert.ok(lines.some((l) => l.includes('"event":"invalid"') && l.includes('$.apps[1].entry')), 'the problem is logged with its JSON path');
+
+      change = next();
+      await write({ listen: { port: 0 }, server: { shards: 0 }, apps: [app('one', 'second'), app('three', 'new')] });
+      await change;
+      assert.deepEqual({ ...applied.at(-1), deployed: applied.at(-1)?.deployed.sort() }, { ok: true, deployed: ['one', 'three'], removed: ['two'], failed: [] });
+      assert.equal((await get(s, 'one.localhost')).body, 'watched second');
+      assert.equal((await get(s, 'three.localhost')).body, 'watched new');
+      assert.equal((await get(s, 'two.localhost')).status, 404);
+      assert.equal(server.deployments.apps.get('one')?.config.version, 2);
+    } finally {
+      stop();
+    }
+  });
+});
+
+describe('crash safety', () => {
+  test('kill -9 in the middle of a deploy, then restart: the old version serves, whole', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const bin = fileURLToPath(new URL('../bin/islet.js', import.meta.url));
+    const dir = await mkdtemp(join(tmpdir(), 'islet-kill-'));
+    const file = join(dir, 'islet.config.json');
+    await writeFile(file, JSON.stringify({ listen: { port: 0 }, server: { shards: 0 }, admin: { port: 0 } }));
+    const launch = (): Promise<{ child: ReturnType<typeof spawn>; s: Started }> => new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', bin, 'serve', '--config', file, '--no-watch'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ISLET_ADMIN_TOKEN: TOKEN } });
+      let buffer = '';
+      let admin = 0;
+      child.stdout?.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) {
+          const r = JSON.parse(line) as { type?: string; event?: string; port?: number };
+          if (r.type === 'admin' && r.event === 'listening') admin = r.port ?? 0;
+          if (r.type === 'server' && r.event === 'listening') resolve({ child, s: { server: undefined as unknown as IsletServer, port: r.port ?? 0, admin, lines: [], dataDir: dir } });
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited early with ${String(code)}`)));
+    });
+    const first = await launch();
+    try {
+      assert.equal((await api(first.s, 'PUT', '/apps/shop', deployBody('v1'))).status, 200);
+      assert.equal((await get(first.s, 'shop.localhost')).body, 'v1 ');
+      // v2 spins at the top level for 3 s, so the deploy is in progress when the process dies.
+      const slowLoad = `const end = Date.now() + 3000; while (Date.now() < end) {}\n${appSource('v2')}`;
+      const pending = api(first.s, 'PUT', '/apps/shop', { entry: 'index.js', modules: { 'index.js': slowLoad }, routes: ['shop.localhost'], limits: { cpuMs: 10_000 } }).then(() => 'answered', () => 'connection lost');
+      await new Promise((r) => setTimeout(r, 700));
+      const exited = new Promise((resolve) => first.child.once('exit', resolve));
+      first.child.kill('SIGKILL');
+      await exited;
+      assert.equal(await pending, 'connection lost');
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    const second = await launch();
+    try {
+      assert.equal((await get(second.s, 'shop.localhost')).body, 'v1 ');
+      const info = await api(second.s, 'GET', '/apps/shop');
+      assert.equal(info.json.version, 1);
+      assert.deepEqual(info.json.versions.map((v: { version: number }) => v.version), [1], 'no half-written version 2');
+      assert.equal((await api(second.s, 'PUT', '/apps/shop', deployBody('v2'))).json.version, 2, 'the next deploy works');
+    } finally {
+      second.child.kill('SIGKILL');
+    }
+  });
 });

@@ -11,6 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsletError, type ErrorCode } from '../errors.ts';
+import { PlanError } from '../build/plan.ts';
 import { ConfigError, MAX_INLINE_BYTES, type AdminSettings } from './config.ts';
 import type { Deployments, LiveApp } from './deployments.ts';
 import type { Logger } from './log.ts';
@@ -247,7 +248,7 @@ export class AdminServer {
     if (!IsletError.is(error)) this.#o.log.log({ type: 'error', code: 'INTERNAL', message: `admin API: ${String((error as Error)?.message ?? error)}` });
     const status = STATUS[e.code] ?? 500;
     const body: Record<string, unknown> = { code: e.code, message: e.message };
-    if (error instanceof ConfigError) body['problems'] = error.problems;
+    if (error instanceof ConfigError || error instanceof PlanError) body['problems'] = error.problems;
     if (e.guest !== undefined) body['guest'] = { name: e.guest.name, message: e.guest.message, ...(e.guest.stack === undefined ? {} : { stack: e.guest.stack }) };
     this.#json(res, status, { error: body });
   }

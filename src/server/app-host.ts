@@ -9,7 +9,8 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { IsletError } from '../errors.ts';
 import { RunCore, keepSpares, type RequestHead, type RequestIo, type RequestOutcome } from '../sandbox/core.ts';
-import { diskLoader, mapLoader } from '../sandbox/modules.ts';
+import { diskLoader, mapLoader, type ModuleLoader } from '../sandbox/modules.ts';
+import { mapOutcomeStack } from '../sandbox/stack-maps.ts';
 import { APP_LIMIT_DEFAULTS, type AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 
@@ -26,6 +27,7 @@ export class AppHost {
   #loading: Promise<RunCore> | undefined;
   #inFlight = 0;
   #footprint = 0;
+  #stackSources: { sources: Map<string, string>; loader: ModuleLoader } | undefined;
   /** When the app last took a request (or was loaded), for LRU eviction. */
   lastUsed = 0;
   requests = 0;
@@ -63,7 +65,15 @@ export class AppHost {
   async #load(): Promise<RunCore> {
     if (this.#core !== undefined) { this.#core.dispose(); this.#core = undefined; }
     const { modules, entry } = this.config;
-    const loadModule = modules !== undefined ? mapLoader(modules) : diskLoader(realpathSync(dirname(entry)));
+    const loader = modules !== undefined ? mapLoader(modules) : diskLoader(realpathSync(dirname(entry)));
+    // The sources the isolate loaded, so guest stacks can be mapped to the original files.
+    const sources = new Map<string, string>();
+    this.#stackSources = { sources, loader };
+    const loadModule: ModuleLoader = async (path) => {
+      const source = await loader(path);
+      if (source !== undefined) sources.set(path, source);
+      return source;
+    };
     const source = modules !== undefined ? (modules[entry] as string) : await readFile(entry, 'utf8');
     const { memoryMb, cpuMs, wallMs } = this.config.limits;
     const core = new RunCore({
@@ -83,7 +93,9 @@ export class AppHost {
     core.onCatastrophicError = (message) => {
       this.#log.log({ type: 'error', app: this.config.name, code: 'ISOLATE_CRASHED', message: `isolated-vm reported a catastrophic error: ${message}` });
     };
-    const outcome = await core.run({ kind: 'app', source, filename: modules !== undefined ? entry : basename(entry), args: [] });
+    const filename = modules !== undefined ? entry : basename(entry);
+    sources.set(filename, source);
+    const outcome = await mapOutcomeStack(await core.run({ kind: 'app', source, filename, args: [] }), sources, loader);
     if (!outcome.ok) {
       core.dispose();
       const e = outcome.error;
@@ -107,8 +119,11 @@ export class AppHost {
       const core = await this.load();
       const { token, done } = core.request(head, io, requestId);
       onAbort(() => core.abortRequest(token));
-      const outcome = await done;
+      let outcome = await done;
       if (!outcome.ok) {
+        if (outcome.error?.guest?.stack !== undefined && this.#stackSources !== undefined) {
+          outcome = await mapOutcomeStack(outcome, this.#stackSources.sources, this.#stackSources.loader) as RequestOutcome;
+        }
         this.errors += 1;
         // An isolate that hit a limit or crashed is not reused: load its replacement now, so the
         // next request finds it warm.

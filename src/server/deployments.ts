@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { IsletError } from '../errors.ts';
 import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts';
+import { verifyPlan } from '../build/plan.ts';
 import { AppStore, type StoredVersion, type VersionSource } from './app-store.ts';
 import { ConfigError, routeKey, validateAppSpec, type AppConfig, type ConfigProblem } from './config.ts';
 import type { Logger } from './log.ts';
@@ -153,6 +154,7 @@ export class Deployments {
     return this.#queue(name, async () => {
       const problems: ConfigProblem[] = [];
       const version = this.#o.store.nextVersion(name);
+      body = withPlanDefaults(body);
       const app = validateAppSpec(body, { path: '$', baseDir: '', environment: this.#o.environment, problems, name, inline: true, version, routeOwners: this.#routeOwners(name) });
       if (problems.length > 0 || app === undefined) throw new ConfigError(problems, `for app "${name}"`);
       this.#checkIfMatch(name, options.ifMatch);
@@ -320,8 +322,9 @@ export class Deployments {
   /** Rebuilds an app version from the store. */
   #restore(stored: StoredVersion): AppConfig {
     const spec = stored.spec as StoredSpec;
+    const appSpec = spec.kind === 'api' ? withPlanDefaults(spec.app) : spec.app;
     const problems: ConfigProblem[] = [];
-    const app = validateAppSpec(spec.app, {
+    const app = validateAppSpec(appSpec, {
       path: '$', baseDir: spec.kind === 'config' ? spec.baseDir : '', environment: this.#o.environment, problems,
       name: stored.app, inline: spec.kind === 'api', version: stored.version,
     });
@@ -346,6 +349,19 @@ export class Deployments {
   #resetSecrets(extra: readonly AppConfig[]): void {
     this.#o.log.setSecrets([...this.versions(), ...extra].flatMap((a) => a.secretValues));
   }
+}
+
+/**
+ * A deploy body that carries a build plan: the plan and its artifacts are verified first
+ * (PlanError, PLAN_INVALID, before any isolate exists); the plan's entry, routes and limits fill
+ * in what the body leaves out. Other bodies pass through.
+ */
+function withPlanDefaults(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || !('plan' in body)) return body;
+  const b = body as Record<string, unknown>;
+  const modules = typeof b['modules'] === 'object' && b['modules'] !== null ? b['modules'] as Record<string, string> : {};
+  const plan = verifyPlan(b['plan'], modules);
+  return { entry: plan.entry, routes: plan.routes, limits: plan.limits, ...(plan.capabilities.fetch === undefined ? {} : { fetch: plan.capabilities.fetch }), bindings: plan.capabilities.bindings, ...b };
 }
 
 /** The app with a version number (and the id that goes with it). */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { request, Agent } from 'node:http';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,4 +100,32 @@ test('the example configuration the README starts serves both apps through shard
     child.kill('SIGTERM');
     await exited;
   }
+});
+
+test('--admin-port starts the admin API; a generated token is printed once, then read back from the data directory', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'islet-serve-admin-'));
+  const file = join(dir, 'islet.config.json');
+  await writeFile(file, JSON.stringify({ apps: [{ name: 'hello', entry: APP, routes: ['localhost'] }] }));
+  const env = { ...process.env };
+  delete env['ISLET_ADMIN_TOKEN'];
+  const run = async (): Promise<string> => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--config', file, '--port', '0', '--admin-port', '0', '--shards=0'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); if (stderr.includes('admin API on')) resolve(); });
+      child.on('exit', (code) => reject(new Error(`exited with ${String(code)}: ${stderr}`)));
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    return stderr;
+  };
+  const first = await run();
+  const tokenFile = join(dir, '.islet', 'admin-token');
+  assert.match(first, new RegExp(`generated an admin token; it is in ${tokenFile.replace(/[.]/g, '\\.')}`));
+  const token = (await readFile(tokenFile, 'utf8')).trim();
+  assert.ok(!first.includes(token), 'the token itself is not printed');
+  const second = await run();
+  assert.match(second, /admin API on http:\/\/127\.0\.0\.1:\d+/);
+  assert.doesNotMatch(second, /generated an admin token/, 'printed once');
 });

@@ -132,7 +132,18 @@ export class AppStore {
     if (this.#db.isOpen) this.#db.close();
   }
 
+  /** Runs `fn` in one transaction (changes inside it commit together; nests). */
+  batch(fn: () => void): void { this.#transaction(fn); }
+
+  #depth = 0;
+
   #transaction(fn: () => void): void {
+    if (this.#depth > 0) { fn(); return; }
+    this.#depth += 1;
+    try { this.#begin(fn); } finally { this.#depth -= 1; }
+  }
+
+  #begin(fn: () => void): void {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       fn();

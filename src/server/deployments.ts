@@ -87,6 +87,13 @@ export class Deployments {
    * stored app that came from the config file and has left it is removed. Returns the apps served.
    */
   start(configApps: readonly AppConfig[], baseDir: string): LiveApp[] {
+    // One transaction for the whole start: a server with many apps writes the store once.
+    this.#o.store.batch(() => { this.#startIn(configApps, baseDir); });
+    this.#reroute();
+    return [...this.#live.values()];
+  }
+
+  #startIn(configApps: readonly AppConfig[], baseDir: string): void {
     const { store, log } = this.#o;
     const inConfig = new Set(configApps.map((a) => a.name));
     for (const stored of store.apps()) {
@@ -117,8 +124,6 @@ export class Deployments {
         log.log({ type: 'error', app: stored.name, code: IsletError.is(error) ? error.code : 'INTERNAL', message: `the stored version ${stored.current} cannot be served: ${(error as Error).message}` });
       }
     }
-    this.#reroute();
-    return [...this.#live.values()];
   }
 
   /** The app routed at a request, or undefined. */

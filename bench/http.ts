@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 
 const quick = process.argv.includes('--quick');
 /** `--only=hello,noisy,cold,idle` runs a subset (default: everything). */
-const only = new Set((process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'hello,noisy,cold,idle').split(','));
+const only = new Set((process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'hello,noisy,cold,idle,deploy').split(','));
 const DURATION = quick ? '3s' : '8s';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -311,6 +311,48 @@ const idle = new Map<string, { one: number; many: number }>();
   if (only.has('idle')) idle.set('workerd', { one: await measureWorkerd(1), many: await measureWorkerd(IDLE_APPS) });
 }
 
+// Deploying a new version: islet's admin API (PUT until the new version answers), against what
+// workerd needs for the same (a restart with the new code, until its first response).
+const DEPLOYS = quick ? 10 : 40;
+const deployIslet: number[] = [];
+const deployWorkerd: number[] = [];
+if (only.has('deploy')) {
+  const port = await freePort();
+  const adminPort = await freePort();
+  const token = 'bench-admin-token-0123456789';
+  writeFileSync(join(dir, 'deploy.json'), JSON.stringify({ listen: { port }, admin: { port: adminPort }, dataDir: join(dir, 'deploy-data') }));
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', join(ROOT, 'src/cli/main-entry.ts'), 'serve', '--config', join(dir, 'deploy.json'), '--no-watch'], { stdio: 'ignore', env: { ...process.env, ISLET_ADMIN_TOKEN: token } });
+  try {
+    await waitFor(port, '/healthz');
+    for (let v = 0; v < DEPLOYS; v += 1) {
+      const source = `export default { fetch() { return new Response('version ${v}'); } };`;
+      const t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${adminPort}/apps/shop`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ entry: 'index.js', modules: { 'index.js': source }, routes: ['localhost'] }) });
+      if (res.status !== 200) throw new Error(`deploy answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+      const body = await new Promise<string>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/', headers: { host: 'localhost' } }, (r) => { let b = ''; r.on('data', (c: Buffer) => { b += c.toString(); }); r.on('end', () => resolve(b)); }).on('error', reject).end();
+      });
+      deployIslet.push(performance.now() - t);
+      if (body !== `version ${v}`) throw new Error(`after deploy ${v} the app answered ${body}`);
+    }
+  } finally {
+    await stop(child);
+  }
+  for (let v = 0; v < Math.min(DEPLOYS, 8); v += 1) {
+    const wport = await freePort();
+    writeFileSync(join(dir, `deploy-${v}.js`), `export default { fetch() { return new Response('version ${v}'); } };`);
+    const t = performance.now();
+    const w = spawn(WORKERD, ['serve', workerdConfig([{ name: `d${v}`, file: `deploy-${v}.js`, port: wport }])], { stdio: 'ignore', cwd: dir });
+    try {
+      await waitFor(wport);
+      deployWorkerd.push(performance.now() - t);
+    } finally {
+      await stop(w);
+    }
+  }
+}
+
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const node = results.get('node:http');
 const islet = results.get('islet');
@@ -341,5 +383,8 @@ console.log(`| cold start: first request to a newly loaded app, p50 / p99 over $
   const i = idle.get('islet'); const w = idle.get('workerd');
   const per = (x: { one: number; many: number } | undefined): number => ((x?.many ?? NaN) - (x?.one ?? NaN)) / (IDLE_APPS - 1) / 1024 / 1024;
   console.log(`| RSS per idle app, ${IDLE_APPS} apps loaded (whole process tree) | ${fmt(per(i), 2)} MB (${fmt((i?.many ?? NaN) / 1048576)} MB total) | ${fmt(per(w), 2)} MB (${fmt((w?.many ?? NaN) / 1048576)} MB total) | - | ${fmt(per(i) / per(w), 2)}x | - | <= 2 MB |`);
+}
+if (deployIslet.length > 0) {
+  console.log(`| deploy a new version until it answers, p50 / p99 over ${deployIslet.length} (islet: admin API, 2 shards; workerd: restart with the new code) | ${fmt(percentile(deployIslet, 50), 1)} / ${fmt(percentile(deployIslet, 99), 1)} ms | ${fmt(percentile(deployWorkerd, 50), 1)} / ${fmt(percentile(deployWorkerd, 99), 1)} ms (restart) | - | ${fmt(percentile(deployIslet, 50) / percentile(deployWorkerd, 50), 2)}x | - | no restart, no dropped request |`);
 }
 process.exit(0);

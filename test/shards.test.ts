@@ -47,7 +47,7 @@ before(async () => {
     apps: [
       { name: 'slow', entry: 'slow.js', routes: ['slow.localhost'] },
       { name: 'crash', entry: 'crash.js', routes: ['crash.localhost'], limits: { memoryMb: 32 } },
-      { name: 'hog', entry: 'hog.js', routes: ['hog.localhost'], limits: { cpuMs: 2000 } },
+      { name: 'hog', entry: 'hog.js', routes: ['hog.localhost'], limits: { cpuMs: 5000 } },
       { name: 'light', entry: 'light.js', routes: ['light.localhost'] },
     ],
   }, { baseDir: dir, environment: {}, source: 'test' });
@@ -122,7 +122,8 @@ test('an isolate that aborts its process takes down only its shard: 502, then th
 test('CPU-heavy apps stay on their home shard; other apps route around shards busy with them', async () => {
   // Teach the pool that hog is heavy (its average CPU per request passes the threshold).
   for (let i = 0; i < 4; i++) assert.equal((await call('hog.localhost', '/?ms=30')).body, 'burnt 30');
-  const busy = [call('hog.localhost', '/?ms=600'), call('hog.localhost', '/?ms=600')];
+  // Long enough that the light requests below finish while both are still running, even on a loaded machine.
+  const busy = [call('hog.localhost', '/?ms=2000'), call('hog.localhost', '/?ms=2000')];
   await new Promise((r) => setTimeout(r, 50));
   const light = await Promise.all(Array.from({ length: 20 }, () => call('light.localhost', '/')));
   for (const r of light) assert.equal(r.body, 'light');

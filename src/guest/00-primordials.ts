@@ -2,10 +2,11 @@
  * Built-ins captured before any guest code runs, so a guest that patches prototypes or globals
  * cannot break or hijack the prelude. Every prelude module uses these, never the live globals.
  */
+const ReflectApplyCaptured = Reflect.apply;
 const uncurry = <T, A extends unknown[], R>(fn: (this: T, ...args: A) => R) =>
-  (self: T, ...args: A): R => Reflect.apply(fn, self, args);
+  (self: T, ...args: A): R => ReflectApplyCaptured(fn, self, args);
 
-export const ReflectApply = Reflect.apply;
+export const ReflectApply = ReflectApplyCaptured;
 export const ReflectOwnKeys = Reflect.ownKeys;
 export const ObjectFreeze = Object.freeze;
 export const ObjectCreate = Object.create;
@@ -27,6 +28,7 @@ export const StringPrototypeIncludes = uncurry(String.prototype.includes);
 export const StringPrototypeCharCodeAt = uncurry(String.prototype.charCodeAt);
 export const RegExpPrototypeTest = uncurry(RegExp.prototype.test);
 export const JSONStringify = JSON.stringify;
+export const JSONParse = JSON.parse;
 export const NumberIsInteger = Number.isInteger;
 export const SymbolPrototypeToString = uncurry(Symbol.prototype.toString);
 export const SymbolToStringTag = Symbol.toStringTag;

@@ -25,9 +25,8 @@ export function bufferSourceBytes(input: unknown, what: string): Uint8Array {
   throw new TypeErrorCtor(`${what}: The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.`);
 }
 
-/** UTF-8 bytes of a string, lone surrogates replaced by U+FFFD. */
-export function utf8Encode(input: string): Uint8Array {
-  const s = StringPrototypeToWellFormed(input);
+/** How many bytes the UTF-8 encoding of a well-formed string takes. */
+export function utf8Length(s: string): number {
   let size = 0;
   for (let i = 0; i < s.length; i++) {
     const c = StringPrototypeCharCodeAt(s, i);
@@ -36,7 +35,13 @@ export function utf8Encode(input: string): Uint8Array {
     else if (c >= 0xd800 && c <= 0xdbff) { size += 4; i++; }
     else size += 3;
   }
-  const out = new Uint8ArrayCtor(size);
+  return size;
+}
+
+/** UTF-8 bytes of a string, lone surrogates replaced by U+FFFD. */
+export function utf8Encode(input: string): Uint8Array {
+  const s = StringPrototypeToWellFormed(input);
+  const out = new Uint8ArrayCtor(utf8Length(s));
   writeUtf8(s, out, s.length);
   return out;
 }

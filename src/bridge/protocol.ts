@@ -69,6 +69,11 @@ export interface GuestOps {
   op_http_fail(id: unknown, code: unknown, error: unknown): OpResult<null>;
   /** Serving: the response and every ctx.waitUntil promise are done. */
   op_http_done(id: unknown): OpResult<null>;
+  /**
+   * Starts one operation on the KV binding named `binding` (a KvRequest whose put value may be a
+   * string; `text` asks for a get's value decoded as UTF-8); the host answers with a `kv` command.
+   */
+  op_kv(binding: unknown, request: unknown, text: unknown): OpResult<number>;
 }
 
 /** A parsed URL: href, origin, protocol, username, password, host, hostname, port, pathname, search, hash. */
@@ -80,6 +85,7 @@ export const OP_NAMES = [
   'op_clone', 'op_random_fill', 'op_url_parse', 'op_url_set',
   'op_fetch_start', 'op_fetch_write', 'op_fetch_end', 'op_fetch_read', 'op_fetch_cancel', 'op_subtle',
   'op_http_read', 'op_http_head', 'op_http_respond', 'op_http_write', 'op_http_end', 'op_http_fail', 'op_http_done',
+  'op_kv',
 ] as const satisfies readonly (keyof GuestOps)[];
 
 /** What the guest learns at context start. */
@@ -88,6 +94,8 @@ export interface GuestInit {
   services: readonly string[];
   /** The frozen `env` record. */
   env: Readonly<Record<string, unknown>>;
+  /** Names of the KV bindings: each becomes a KVNamespace on `env` (the namespaces stay on the host). */
+  kv?: readonly string[];
 }
 
 /** Why a run settled with an error the prelude classified itself. */

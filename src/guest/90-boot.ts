@@ -29,12 +29,13 @@ import { Request, Response } from './18-request-response.ts';
 import { fetch, isEgressDenied, onFetchEvent, setFetchOps } from './19-fetch.ts';
 import { CryptoKey, SubtleCrypto, onSubtleResult, setSubtleOps } from './20-subtle.ts';
 import { onHttpEvent, registerApp, setServeOps } from './21-serve.ts';
+import { kvNamespace, onKvResult, setKvOps } from './22-kv.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
 
 /** The host's commands, as the dispatcher receives them. */
-export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle' | 'http';
+export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle' | 'http' | 'kv';
 
 /** The global the host reads the boot function from (and boot deletes) before any guest code runs. */
 export const BOOT_GLOBAL = '__islet_boot';
@@ -55,6 +56,7 @@ setAbortTimer((fn, ms) => { timers.setTimeout(fn, ms); });
 setUrlOps(ops);
 setFetchOps(ops);
 setSubtleOps(ops);
+setKvOps(ops);
 
 const staticGlobals: Record<string, unknown> = {
   console: createConsole(write),
@@ -99,7 +101,7 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
   setRandomOp(ops.op_random_fill);
   const link = new HostLink(ops, reportError);
   defineGlobal('host', link.build(init.services));
-  const frozenEnv = freezeRecord(init.env);
+  const frozenEnv = freezeRecord(init.env, init.kv ?? []);
   defineGlobal('env', frozenEnv);
   setServeOps(ops, frozenEnv, reportError);
 
@@ -154,6 +156,7 @@ export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: un
       case 'fetch': onFetchEvent(a as number, StringCtor(b), c); return undefined;
       case 'subtle': onSubtleResult(a as number, b === true, c); return undefined;
       case 'http': onHttpEvent(a as number, StringCtor(b), c); return undefined;
+      case 'kv': onKvResult(a as number, b === true, c); return undefined;
       default: return undefined;
     }
   };
@@ -167,12 +170,17 @@ function defineGlobal(name: string, value: unknown): void {
   ObjectDefineProperty(globalObject, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
-function freezeRecord(record: Readonly<Record<string, unknown>>): object {
+/** The frozen, null-prototype `env`: the record's values (deeply frozen) and a KVNamespace per KV binding. */
+function freezeRecord(record: Readonly<Record<string, unknown>>, kv: readonly string[]): object {
   const out = ObjectCreate(null) as Record<string, unknown>;
   const keys = ReflectOwnKeys(record);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     out[key] = deepFreezeValue(record[key]);
+  }
+  for (let i = 0; i < kv.length; i++) {
+    const name = kv[i] as string;
+    out[name] = kvNamespace(name);
   }
   return ObjectFreeze(out);
 }

@@ -9,7 +9,7 @@
 import { EngineContext, EngineIsolate, EngineModule, EngineScript, GuestRef, keepSpareIsolates, primeSpareIsolates, takeIsolate } from '../engine/isolate.ts';
 import { EngineFault, faultFrom } from '../engine/faults.ts';
 import { containsSharedMemory } from '../engine/shared-memory.ts';
-import { IsletError, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
+import { IsletError, invalidOption, type ErrorCode, type GuestErrorInfo } from '../errors.ts';
 import { OP_NAMES, type GuestInit, type GuestOps, type OpResult, type WireArg, type WireError, type WireResult } from '../bridge/protocol.ts';
 import { validateServiceArgs } from '../bridge/validate.ts';
 import { randomFill, urlParse, urlSet } from '../bridge/web-ops.ts';
@@ -20,6 +20,8 @@ import { BOOT_GLOBAL, PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.
 import { preludeImage } from '../engine/snapshot.ts';
 import { resolveWith, toJavaScript, type ModuleLoader } from './modules.ts';
 import type { Limits } from './limits.ts';
+import type { KvRequest, KvResponse } from '../bridge/kv.ts';
+import { runKvOp, toKvFailure } from './kv-host.ts';
 
 /** What the core needs from the side that owns services, listeners and output. */
 export interface CoreHost {
@@ -31,6 +33,11 @@ export interface CoreHost {
   output(stream: 1 | 2, text: string, label?: string): void;
   /** Loads a module source by root-relative path. */
   loadModule: ModuleLoader;
+  /**
+   * Runs one operation of the KV binding `binding` (its env name, e.g. "CACHE") on the namespace
+   * the host maps it to. Without it, the bindings' methods reject.
+   */
+  kv?(binding: string, request: KvRequest): Promise<KvResponse>;
 }
 
 /** Settings fixed for the core's lifetime. */
@@ -41,6 +48,8 @@ export interface CoreSettings {
   env: Readonly<Record<string, unknown>>;
   /** The egress policy for fetch(); undefined denies every request. */
   fetch?: EgressPolicy | undefined;
+  /** Bindings by env name: each `{ kv }` is a KVNamespace on the guest's env (the namespace stays on the host). */
+  bindings?: Readonly<Record<string, { kv: string }>>;
 }
 
 /** One run request. */
@@ -175,6 +184,8 @@ export class RunCore {
   readonly #settings: CoreSettings;
   readonly #host: CoreHost;
   readonly #granted: ReadonlySet<string>;
+  /** The KV binding names the guest may use. */
+  readonly #kvBindings: ReadonlySet<string>;
   #isolate: EngineIsolate | undefined;
   #prelude: EngineScript | undefined;
   #context: EngineContext | undefined;
@@ -213,6 +224,7 @@ export class RunCore {
     this.#settings = settings;
     this.#host = host;
     this.#granted = new Set(settings.services);
+    this.#kvBindings = kvBindingNames(settings);
     this.#fetch = new FetchHost(settings.fetch, (id, kind, payload) => this.#deliverFetch(id, kind, payload));
   }
 
@@ -452,7 +464,7 @@ export class RunCore {
   }
 
   #init(): GuestInit {
-    return { services: this.#settings.services, env: this.#settings.env };
+    return { services: this.#settings.services, env: this.#settings.env, kv: [...this.#kvBindings] };
   }
 
   #compileCached(source: string, filename: string): EngineScript {
@@ -602,6 +614,13 @@ export class RunCore {
     });
   }
 
+  #settleKv(run: ActiveRun, context: EngineContext | undefined, id: number, ok: boolean, payload: unknown): void {
+    run.pendingCalls -= 1;
+    if (!this.#live(run) || this.#context !== context || context === undefined || this.#dispatch === undefined) return;
+    const dispatch = this.#dispatch;
+    this.#enter(run, (ms) => context.call(dispatch, ['kv', id, ok, payload], ms));
+  }
+
   #settleSubtle(run: ActiveRun, context: EngineContext | undefined, id: number, ok: boolean, payload: unknown): void {
     if (!this.#live(run) || this.#context !== context || context === undefined || this.#dispatch === undefined) return;
     const dispatch = this.#dispatch;
@@ -746,6 +765,24 @@ export class RunCore {
         });
         return [true, id];
       },
+      op_kv(binding, request, text): OpResult<number> {
+        const run = core.#current;
+        if (run === undefined || run.settled) return [false, 'KV bindings can only be used while a request or run is in progress'];
+        if (typeof binding !== 'string' || !core.#kvBindings.has(binding)) return [false, 'no such KV binding'];
+        if (run.pendingCalls >= MAX_PENDING_CALLS) return [false, `too many host calls in flight (limit ${MAX_PENDING_CALLS})`];
+        run.hostCalls += 1;
+        run.pendingCalls += 1;
+        const id = ++core.#callIds;
+        const context = core.#context;
+        const hook = core.#host.kv === undefined ? undefined : core.#host.kv.bind(core.#host);
+        queueMicrotask(() => {
+          runKvOp(hook, binding, request, text === true).then(
+            (payload) => core.#settleKv(run, context, id, true, payload),
+            (error: unknown) => core.#settleKv(run, context, id, false, toKvFailure(error, request)),
+          );
+        });
+        return [true, id];
+      },
       op_fetch_write: (id, chunk) => core.#fetch.write(id, chunk),
       op_http_read(id): OpResult<null> {
         const scope = core.#requests.get(id as number);
@@ -844,6 +881,17 @@ export class RunCore {
       }
     });
   }
+}
+
+/** The KV binding names of a core's settings; refuses a name that is also an env key. */
+function kvBindingNames(settings: CoreSettings): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const [name, spec] of Object.entries(settings.bindings ?? {})) {
+    if (name === '' || Object.hasOwn(settings.env, name)) throw invalidOption(`bindings.${name}`, 'a binding name must be non-empty and must not also be an env key');
+    if (typeof spec?.kv !== 'string' || spec.kv === '') throw invalidOption(`bindings.${name}.kv`, 'expected a KV namespace name');
+    names.add(name);
+  }
+  return names;
 }
 
 /** Copies a host failure into a WireError: message only, host paths redacted, never a stack. */

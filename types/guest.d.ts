@@ -2437,6 +2437,96 @@ declare global {
     }
 
     /**
+     * A KV namespace binding (Cloudflare Workers KV's API): what `env.NAME` is for an app whose
+     * config has `"bindings": { "NAME": { "kv": "namespace" } }`. Declare it on `IsletEnv`:
+     *
+     * ```ts
+     * declare global {
+     *     interface IsletEnv {
+     *         readonly CACHE: KVNamespace;
+     *     }
+     * }
+     * ```
+     *
+     * Limits (as in Workers KV): keys are 1 to 512 UTF-8 bytes and not "." or ".."; values at most
+     * 25 MiB; metadata at most 1024 bytes of JSON; `expirationTtl` at least 60 seconds; `list()`
+     * returns at most 1000 keys. Bad arguments reject with a TypeError, passed limits with an Error
+     * naming the limit; no method throws synchronously. There is no `KVNamespace` global.
+     */
+    interface KVNamespace<Key extends string = string> {
+        /** The value at `key` as text; null when there is none (or it expired). */
+        get(key: Key, options?: Partial<KVNamespaceGetOptions<undefined>>): Promise<string | null>;
+        get(key: Key, type: "text"): Promise<string | null>;
+        /** The value at `key` parsed as JSON (a SyntaxError rejects when it is not JSON). */
+        get<ExpectedValue = unknown>(key: Key, type: "json"): Promise<ExpectedValue | null>;
+        get(key: Key, type: "arrayBuffer"): Promise<ArrayBuffer | null>;
+        /** The value at `key` as a byte stream. */
+        get(key: Key, type: "stream"): Promise<ReadableStream<Uint8Array> | null>;
+        get(key: Key, options: KVNamespaceGetOptions<"text">): Promise<string | null>;
+        get<ExpectedValue = unknown>(key: Key, options: KVNamespaceGetOptions<"json">): Promise<ExpectedValue | null>;
+        get(key: Key, options: KVNamespaceGetOptions<"arrayBuffer">): Promise<ArrayBuffer | null>;
+        get(key: Key, options: KVNamespaceGetOptions<"stream">): Promise<ReadableStream<Uint8Array> | null>;
+
+        /** The value and metadata at `key`; both null when there is none. */
+        getWithMetadata<Metadata = unknown>(key: Key, options?: Partial<KVNamespaceGetOptions<undefined>>): Promise<KVNamespaceGetWithMetadataResult<string, Metadata>>;
+        getWithMetadata<Metadata = unknown>(key: Key, type: "text"): Promise<KVNamespaceGetWithMetadataResult<string, Metadata>>;
+        getWithMetadata<ExpectedValue = unknown, Metadata = unknown>(key: Key, type: "json"): Promise<KVNamespaceGetWithMetadataResult<ExpectedValue, Metadata>>;
+        getWithMetadata<Metadata = unknown>(key: Key, type: "arrayBuffer"): Promise<KVNamespaceGetWithMetadataResult<ArrayBuffer, Metadata>>;
+        getWithMetadata<Metadata = unknown>(key: Key, type: "stream"): Promise<KVNamespaceGetWithMetadataResult<ReadableStream<Uint8Array>, Metadata>>;
+        getWithMetadata<Metadata = unknown>(key: Key, options: KVNamespaceGetOptions<"text">): Promise<KVNamespaceGetWithMetadataResult<string, Metadata>>;
+        getWithMetadata<ExpectedValue = unknown, Metadata = unknown>(key: Key, options: KVNamespaceGetOptions<"json">): Promise<KVNamespaceGetWithMetadataResult<ExpectedValue, Metadata>>;
+        getWithMetadata<Metadata = unknown>(key: Key, options: KVNamespaceGetOptions<"arrayBuffer">): Promise<KVNamespaceGetWithMetadataResult<ArrayBuffer, Metadata>>;
+        getWithMetadata<Metadata = unknown>(key: Key, options: KVNamespaceGetOptions<"stream">): Promise<KVNamespaceGetWithMetadataResult<ReadableStream<Uint8Array>, Metadata>>;
+
+        /** Stores `value` at `key`, replacing any value, metadata and expiration it had. A stream is read to its end first. */
+        put(key: Key, value: string | ArrayBuffer | ArrayBufferView | ReadableStream, options?: KVNamespacePutOptions): Promise<void>;
+        /** Removes `key`; resolves whether or not it existed. */
+        delete(key: Key): Promise<void>;
+        /** Keys in UTF-8 byte order, a page at a time; pass `cursor` back for the next page. */
+        list<Metadata = unknown>(options?: KVNamespaceListOptions): Promise<KVNamespaceListResult<Metadata, Key>>;
+    }
+
+    /** How `get` returns the value. `cacheTtl` is accepted and ignored (islet has no edge cache). */
+    interface KVNamespaceGetOptions<Type> {
+        type: Type;
+        cacheTtl?: number;
+    }
+
+    interface KVNamespacePutOptions {
+        /** When the key expires, in seconds since the epoch: at least 60 seconds from now. */
+        expiration?: number;
+        /** Seconds from now until the key expires: at least 60. Wins over `expiration` when both are given. */
+        expirationTtl?: number;
+        /** Any JSON-serializable value, at most 1024 bytes as JSON. */
+        metadata?: any | null;
+    }
+
+    interface KVNamespaceListOptions {
+        /** How many keys, 1 to 1000 (the default). */
+        limit?: number;
+        prefix?: string | null;
+        cursor?: string | null;
+    }
+
+    interface KVNamespaceListKey<Metadata, Key extends string = string> {
+        name: Key;
+        /** When the key expires (seconds since the epoch), if it does. */
+        expiration?: number;
+        metadata?: Metadata;
+    }
+
+    type KVNamespaceListResult<Metadata, Key extends string = string> =
+        | { list_complete: false; keys: KVNamespaceListKey<Metadata, Key>[]; cursor: string; cacheStatus: string | null }
+        | { list_complete: true; keys: KVNamespaceListKey<Metadata, Key>[]; cacheStatus: string | null };
+
+    interface KVNamespaceGetWithMetadataResult<Value, Metadata> {
+        value: Value | null;
+        metadata: Metadata | null;
+        /** Always null in islet. */
+        cacheStatus: string | null;
+    }
+
+    /**
      * The services the embedding application granted to this sandbox, as they appear on `host`.
      * islet cannot know them, so augment this interface with yours. A service "kv.get" is
      * `host.kv.get`; every service function returns a Promise of its (copied) result, and its

@@ -17,6 +17,7 @@ declare global {
   }
   interface IsletEnv {
     readonly API_BASE: string;
+    readonly CACHE: KVNamespace;
   }
 }
 
@@ -36,6 +37,22 @@ host.emit('ready');
 // env: declared keys are typed, others are unknown, nothing is writable
 const apiBase: string = env.API_BASE;
 const other: unknown = env['OTHER'];
+
+// KV bindings
+await env.CACHE.put('user:1', JSON.stringify({ name: 'ann' }), { expirationTtl: 3600, metadata: { v: 1 } });
+await env.CACHE.put('bytes', new Uint8Array([1, 2]));
+const cachedText: string | null = await env.CACHE.get('user:1');
+const cachedUser = await env.CACHE.get<{ name: string }>('user:1', 'json');
+const cachedName: string | undefined = cachedUser?.name;
+const cachedBytes: ArrayBuffer | null = await env.CACHE.get('bytes', { type: 'arrayBuffer', cacheTtl: 60 });
+const cachedStream: ReadableStream<Uint8Array> | null = await env.CACHE.get('bytes', 'stream');
+const withMeta = await env.CACHE.getWithMetadata<{ v: number }>('user:1');
+const metaVersion: number | undefined = withMeta.metadata?.v;
+const page = await env.CACHE.list({ prefix: 'user:', limit: 10 });
+const nextCursor: string | null = page.list_complete ? null : page.cursor;
+for (const k of page.keys) console.log(k.name, k.expiration, k.metadata);
+await env.CACHE.delete('user:1');
+console.log(cachedText, cachedName, cachedBytes, cachedStream, metaVersion, nextCursor);
 
 // console and timers
 console.log('started', { fileKind, bytes: fileBytes.byteLength, other });
@@ -148,4 +165,10 @@ setTimeout('console.log(1)', 10);
 URL.createObjectURL(blob);
 // @ts-expect-error: performance has no marks
 performance.mark('start');
+// @ts-expect-error: KV values are strings, buffers or streams
+await env.CACHE.put('n', 42);
+// @ts-expect-error: not a KV value type
+await env.CACHE.get('k', 'blob');
+// @ts-expect-error: there is no KVNamespace global
+new KVNamespace();
 void forged;

@@ -123,7 +123,9 @@ async function refusal(target: AdminTarget, response: Response): Promise<AdminFa
   // A deploy whose app failed to load carries what the guest threw (its stack has guest file names only).
   const guest = (typeof error?.guest === 'object' && error.guest !== null ? error.guest : {}) as { stack?: unknown };
   const stack = typeof guest.stack === 'string' && guest.stack !== '' ? `\n${guest.stack}` : '';
-  return new AdminFailure(`the admin API answered ${status}: ${message}${lines}${stack}`, exitCodeOf(response.status, code), code);
+  // The server's message may list the problems itself; print them once.
+  const head = lines === '' ? message : message.split('\n')[0] ?? message;
+  return new AdminFailure(`the admin API answered ${status}: ${head}${lines}${stack}`, exitCodeOf(response.status, code), code);
 }
 
 /** The CLI exit code for an admin API error answer. */

@@ -505,3 +505,52 @@ describe('crash safety', () => {
     }
   });
 });
+
+describe('KV bindings through the server', () => {
+  const KV_APP = `export default { async fetch(request, env) {
+    const url = new URL(request.url);
+    const key = url.searchParams.get('key') ?? 'k';
+    try {
+      if (request.method === 'PUT') { await env.CACHE.put(key, await request.text(), { metadata: { by: env.WHO } }); return new Response('stored'); }
+      if (url.pathname === '/list') return Response.json((await env.CACHE.list()).keys.map((k) => k.name));
+      const { value, metadata } = await env.CACHE.getWithMetadata(key);
+      return Response.json({ value, metadata });
+    } catch (error) {
+      return new Response(error.name + ': ' + error.message, { status: 400 });
+    }
+  } }`;
+  const kvApp = (who: string): Record<string, unknown> => ({ entry: 'index.js', modules: { 'index.js': KV_APP }, routes: [`${who}.localhost`], env: { WHO: who }, bindings: { CACHE: { kv: 'cache' } } });
+  async function send(s: Started, host: string, path: string, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: s.port, path, method, headers: { host } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  for (const shards of [0, 2]) {
+    test(`two apps binding the same namespace name each see only their own data; limits hold; data survives a restart (shards: ${shards})`, async () => {
+      const s = await start({ shards });
+      assert.equal((await api(s, 'PUT', '/apps/alpha', kvApp('alpha'))).status, 200);
+      assert.equal((await api(s, 'PUT', '/apps/beta', kvApp('beta'))).status, 200);
+      assert.equal((await send(s, 'alpha.localhost', '/?key=shared', 'PUT', 'alpha-value')).body, 'stored');
+      assert.deepEqual(JSON.parse((await send(s, 'alpha.localhost', '/?key=shared')).body), { value: 'alpha-value', metadata: { by: 'alpha' } });
+      assert.deepEqual(JSON.parse((await send(s, 'beta.localhost', '/?key=shared')).body), { value: null, metadata: null }, 'beta cannot read alpha\'s namespace');
+      assert.equal((await send(s, 'beta.localhost', '/?key=shared', 'PUT', 'beta-value')).body, 'stored');
+      assert.deepEqual(JSON.parse((await send(s, 'alpha.localhost', '/list')).body), ['shared']);
+      assert.equal(JSON.parse((await send(s, 'alpha.localhost', '/?key=shared')).body).value, 'alpha-value', 'beta\'s write did not touch alpha\'s key');
+      const tooLong = await send(s, 'alpha.localhost', `/?key=${'k'.repeat(513)}`, 'PUT', 'x');
+      assert.equal(tooLong.status, 400);
+      assert.match(tooLong.body, /512/);
+      await s.server.close();
+      const again = await start({ shards, dataDir: s.dataDir });
+      started.push(again);
+      assert.equal(JSON.parse((await send(again, 'alpha.localhost', '/?key=shared')).body).value, 'alpha-value', 'KV data is kept in the data directory');
+      assert.equal(JSON.parse((await send(again, 'beta.localhost', '/?key=shared')).body).value, 'beta-value');
+    });
+  }
+});

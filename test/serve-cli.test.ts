@@ -21,8 +21,8 @@ function start(args: string[]): Promise<{ port: number; child: ReturnType<typeof
       buffer = lines.pop() ?? '';
       for (const line of lines) {
         logs.push(line);
-        const record = JSON.parse(line) as { event?: string; port?: number };
-        if (record.event === 'listening') resolve({ port: record.port ?? 0, child, logs });
+        const record = JSON.parse(line) as { type?: string; event?: string; port?: number };
+        if (record.type === 'server' && record.event === 'listening') resolve({ port: record.port ?? 0, child, logs });
       }
     });
     child.on('exit', (code) => reject(new Error(`serve exited early with ${String(code)}`)));
@@ -79,7 +79,8 @@ test('a bad --shards value is refused with a usage error before anything starts'
 
 test('the example configuration the README starts serves both apps through shards', async () => {
   const config = fileURLToPath(new URL('../examples/islet.config.json', import.meta.url));
-  const { port, child } = await start(['--config', config]);
+  const dataDir = await mkdtemp(join(tmpdir(), 'islet-example-'));
+  const { port, child } = await start(['--config', config, '--admin-port', '0', '--data-dir', dataDir]);
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   try {
     assert.equal((await get(port, '/?name=Ada', agent)).body, 'hello, Ada!\n');

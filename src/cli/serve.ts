@@ -111,8 +111,9 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
   io.err(`islet: serving ${apps} app${apps === 1 ? '' : 's'} on http://${address.host}:${address.port}\n`);
   const admin = server.admin;
   if (admin !== undefined) {
-    io.err(`islet: admin API on http://${admin.host}:${admin.port} (token id ${admin.token.id})\n`);
-    if (admin.token.generatedFile !== undefined) io.err(`islet: generated an admin token; it is in ${admin.token.generatedFile} (readable only by you). Set ${config.admin?.tokenEnv ?? 'ISLET_ADMIN_TOKEN'} to use your own.\n`);
+    const generated = admin.token.generatedFile === undefined ? ''
+      : `islet: generated an admin token; it is in ${admin.token.generatedFile} (readable only by you). Set ${config.admin?.tokenEnv ?? 'ISLET_ADMIN_TOKEN'} to use your own.\n`;
+    io.err(`${generated}islet: admin API on http://${admin.host}:${admin.port} (token id ${admin.token.id})\n`);
   }
   const stopWatching = values.config !== undefined && values['no-watch'] !== true
     ? watchConfig({ path: values.config, running: config, deployments: server.deployments, log: server.log, environment: process.env })

@@ -8,6 +8,7 @@ import { dirname, basename } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { IsletError } from '../errors.ts';
+import type { KvRequest, KvResponse } from '../bridge/kv.ts';
 import { RunCore, keepSpares, type RequestHead, type RequestIo, type RequestOutcome } from '../sandbox/core.ts';
 import { diskLoader, mapLoader, type ModuleLoader } from '../sandbox/modules.ts';
 import { mapOutcomeStack } from '../sandbox/stack-maps.ts';
@@ -18,6 +19,9 @@ import type { Logger } from './log.ts';
 export function failedOutcome(code: IsletError['code'], message: string, guest?: IsletError['guest']): RequestOutcome {
   return { ok: false, error: { code, message, ...(guest === undefined ? {} : { guest }) }, usage: { cpuMs: 0, wallMs: 0, heapPeakBytes: 0, hostCalls: 0 }, responded: false };
 }
+
+/** Runs one KV request on a namespace (in this process, or over IPC to the server process that owns the store). */
+export type KvCall = (namespace: string, request: KvRequest) => Promise<KvResponse>;
 
 /** One app: its loaded isolate, if any. */
 export class AppHost {
@@ -35,9 +39,12 @@ export class AppHost {
   /** Isolates replaced after a limit kill or crash. */
   replaced = 0;
 
-  constructor(config: AppConfig, log: Logger) {
+  readonly #kv: KvCall | undefined;
+
+  constructor(config: AppConfig, log: Logger, kv?: KvCall) {
     this.config = config;
     this.#log = log;
+    this.#kv = kv;
   }
 
   /** Requests being handled now. */
@@ -82,6 +89,7 @@ export class AppHost {
       services: [],
       env: this.config.env,
       fetch: this.config.fetch,
+      bindings: this.config.bindings,
     }, {
       callService: () => Promise.reject(new Error('no services are bound to this app')),
       emit: () => {},
@@ -89,6 +97,14 @@ export class AppHost {
         this.#log.log({ type: 'console', app: this.config.name, requestId: label ?? null, stream: stream === 1 ? 'stdout' : 'stderr', message: text.endsWith('\n') ? text.slice(0, -1) : text });
       },
       loadModule,
+      // A binding's namespace is the app's own: "<app>:<namespace>". The guest only names the binding.
+      ...(this.#kv === undefined ? {} : {
+        kv: (binding: string, request: KvRequest) => {
+          const ns = this.config.bindings[binding]?.kv;
+          if (ns === undefined || this.#kv === undefined) return Promise.reject(new IsletError('KV_INVALID', `No KV binding is named "${binding}".`));
+          return this.#kv(`${this.config.name}:${ns}`, request);
+        },
+      }),
     });
     core.onCatastrophicError = (message) => {
       this.#log.log({ type: 'error', app: this.config.name, code: 'ISOLATE_CRASHED', message: `isolated-vm reported a catastrophic error: ${message}` });
@@ -159,6 +175,8 @@ export interface AppPoolOptions {
   memoryBudgetBytes: number;
   /** How often footprints are sampled and the budget enforced (default 1000 ms). */
   checkIntervalMs?: number;
+  /** Where the apps' KV bindings go; without it, KV calls fail with a clear error. */
+  kv?: KvCall;
 }
 
 /** Counters a pool reports. */
@@ -175,6 +193,7 @@ export class AppPool {
   readonly #apps = new Map<string, AppHost>();
   readonly #log: Logger;
   readonly #budget: number;
+  readonly #kv: KvCall | undefined;
   readonly #timer: NodeJS.Timeout;
   #evictions = 0;
   #closed = false;
@@ -182,6 +201,7 @@ export class AppPool {
   constructor(options: AppPoolOptions) {
     this.#log = options.log;
     this.#budget = options.memoryBudgetBytes;
+    this.#kv = options.kv;
     this.#timer = setInterval(() => { this.enforceBudget(true); }, options.checkIntervalMs ?? 1000);
     this.#timer.unref();
     // A spare isolate (with a context) waits for the next app to load: cold starts skip making one.
@@ -191,7 +211,7 @@ export class AppPool {
   /** Adds an app version (keyed by its id, `name@version`); an existing definition of that id is replaced. */
   define(config: AppConfig): void {
     this.#apps.get(config.id)?.unload();
-    this.#apps.set(config.id, new AppHost(config, this.#log));
+    this.#apps.set(config.id, new AppHost(config, this.#log, this.#kv));
   }
 
   /** Disposes an app version and forgets it (requests still running in it end as DISPOSED). */

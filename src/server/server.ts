@@ -10,6 +10,10 @@ import type { ErrorCode } from '../errors.ts';
 import type { RequestIo } from '../sandbox/core.ts';
 import { AppPool } from './app-host.ts';
 import { AppStore } from './app-store.ts';
+import { executeKv, SqliteKvStore, type KvStore } from '../store/kv.ts';
+import type { KvRequest, KvResponse } from '../bridge/kv.ts';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { shardRssBudgetMb, type ServerConfig } from './config.ts';
 import { Deployments, type AppBackend } from './deployments.ts';
 import { Logger } from './log.ts';
@@ -82,6 +86,7 @@ export class IsletServer {
   readonly #server: Server;
   readonly #backend: AppBackend;
   readonly #store: AppStore;
+  readonly #kvStore: KvStore;
   readonly #deployments: Deployments;
   readonly #metrics: Metrics;
   readonly #admin: AdminServer | undefined;
@@ -99,11 +104,17 @@ export class IsletServer {
     this.#log = options.logger ?? new Logger();
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
     const { shards, memoryBudgetMb } = config.server;
+    // The KV store lives in this process; shards send their apps' KV requests here.
+    if (config.dataDir !== undefined) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    const kvStore = new SqliteKvStore(config.dataDir === undefined ? ':memory:' : join(config.dataDir, 'kv.db'));
+    if (config.dataDir !== undefined) chmodSync(join(config.dataDir, 'kv.db'), 0o600);
+    this.#kvStore = kvStore;
+    const kv = (namespace: string, request: KvRequest): Promise<KvResponse> => executeKv(kvStore, namespace, request);
     if (shards === 0) {
-      this.#backend = new AppPool({ log: this.#log, memoryBudgetBytes: memoryBudgetMb * 1024 * 1024 });
+      this.#backend = new AppPool({ log: this.#log, memoryBudgetBytes: memoryBudgetMb * 1024 * 1024, kv });
     } else {
       this.#backend = this.#shards = new ShardPool({
-        shards, apps: [], log: this.#log, drainTimeoutMs: this.#drainTimeoutMs,
+        shards, apps: [], log: this.#log, drainTimeoutMs: this.#drainTimeoutMs, kv,
         memoryBudgetBytes: Math.floor(memoryBudgetMb / shards) * 1024 * 1024, rssBudgetBytes: shardRssBudgetMb(config.server) * 1024 * 1024,
       });
     }
@@ -202,6 +213,7 @@ export class IsletServer {
     await this.#admin?.close();
     await this.#backend.close();
     this.#store.close();
+    this.#kvStore.close();
     this.#log.log({ type: 'server', event: 'stopped', logDrops: this.#log.dropped });
     await this.#log.drain();
   }

@@ -6,7 +6,8 @@
 import { Writable } from 'node:stream';
 import { IsletError } from '../errors.ts';
 import type { RequestIo } from '../sandbox/core.ts';
-import { AppPool } from './app-host.ts';
+import { AppPool, type KvCall } from './app-host.ts';
+import type { KvResponse } from '../bridge/kv.ts';
 import { Logger } from './log.ts';
 import { Batcher, WRITE_WINDOW, type FromShard, type ToShard } from './wire.ts';
 
@@ -39,6 +40,14 @@ interface Exchange {
 }
 
 let pool: AppPool | undefined;
+/** KV requests waiting for the server process (which owns the store), by id. */
+const kvCalls = new Map<number, { resolve: (response: KvResponse) => void; reject: (error: Error) => void }>();
+let kvIds = 0;
+const kv: KvCall = (ns, request) => new Promise((resolve, reject) => {
+  const id = ++kvIds;
+  kvCalls.set(id, { resolve, reject });
+  out.push({ t: 'kv', id, ns, request });
+});
 const exchanges = new Map<number, Exchange>();
 let stopping = false;
 
@@ -69,7 +78,7 @@ function handle(message: ToShard): void {
   switch (message.t) {
     case 'init': {
       log.setSecrets(message.secrets);
-      pool = new AppPool({ log, memoryBudgetBytes: message.memoryBudgetBytes });
+      pool = new AppPool({ log, memoryBudgetBytes: message.memoryBudgetBytes, kv });
       for (const app of message.apps) pool.define(app);
       out.push({ t: 'ready', pid: process.pid });
       return;
@@ -124,6 +133,14 @@ function handle(message: ToShard): void {
       if (ex === undefined) return;
       ex.aborted = true;
       ex.abort?.();
+      return;
+    }
+    case 'kvr': {
+      const call = kvCalls.get(message.id);
+      if (call === undefined) return;
+      kvCalls.delete(message.id);
+      if (message.response !== undefined) call.resolve(message.response);
+      else call.reject(new IsletError((message.error?.code ?? 'INTERNAL') as IsletError['code'], message.error?.message ?? 'the KV store failed'));
       return;
     }
     case 'stop':

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts';
 import { WorkerProcess, type WorkerExit } from '../supervisor/worker-process.ts';
-import { failedOutcome, type PoolStats } from './app-host.ts';
+import { failedOutcome, type KvCall, type PoolStats } from './app-host.ts';
 import type { AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import { Batcher, type FromShard, type ToShard } from './wire.ts';
@@ -41,6 +41,8 @@ export interface ShardPoolOptions {
   rssBudgetBytes: number;
   /** How long a recycled shard may take to finish its requests before it is killed. */
   drainTimeoutMs: number;
+  /** Runs the shards' KV requests (the store lives in the server process). */
+  kv?: KvCall;
 }
 
 interface Pending {
@@ -312,6 +314,15 @@ export class ShardPool {
         if (p === undefined) return;
         this.#settle(shard, m.id, p, m.outcome);
         if (shard.retiring && shard.pending.size === 0) void this.#stop(shard);
+        return;
+      }
+      case 'kv': {
+        const run = this.#options.kv;
+        if (run === undefined) { shard.out.push({ t: 'kvr', id: m.id, error: { code: 'KV_INVALID', message: 'No KV store is connected to this server.' } }); return; }
+        run(m.ns, m.request).then(
+          (response) => { shard.out.push({ t: 'kvr', id: m.id, response }); },
+          (error: unknown) => { shard.out.push({ t: 'kvr', id: m.id, error: { code: IsletError.is(error) ? error.code : 'INTERNAL', message: (error as Error).message } }); },
+        );
         return;
       }
       case 'logs':

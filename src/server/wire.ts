@@ -6,6 +6,7 @@
 import type { RequestHead, RequestOutcome } from '../sandbox/core.ts';
 import type { AppConfig } from './config.ts';
 import type { PoolStats } from './app-host.ts';
+import type { KvRequest, KvResponse } from '../bridge/kv.ts';
 
 /** Response bytes a shard may have in flight per request before it waits for the front's ack. */
 export const WRITE_WINDOW = 1024 * 1024;
@@ -20,6 +21,7 @@ export type ToShard =
   | { t: 'body'; id: number; chunk: Uint8Array | null; error?: string }
   | { t: 'ack'; id: number; bytes: number }
   | { t: 'abort'; id: number }
+  | { t: 'kvr'; id: number; response?: KvResponse; error?: { code: string; message: string } }
   | { t: 'stop' };
 
 /** Shard to front. */
@@ -32,6 +34,7 @@ export type FromShard =
   | { t: 'endWith'; id: number; body: Uint8Array | null }
   | { t: 'end'; id: number }
   | { t: 'done'; id: number; outcome: RequestOutcome }
+  | { t: 'kv'; id: number; ns: string; request: KvRequest }
   | { t: 'logs'; text: string; count: number }
   | { t: 'stats'; rss: number; pool: PoolStats };
 

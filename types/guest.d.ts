@@ -2403,14 +2403,14 @@ declare global {
      *
      * [MDN Reference](https://developer.mozilla.org/docs/Web/API/Window/setTimeout)
      */
-    function setTimeout<TArgs extends any[]>(handler: (...args: TArgs) => void, timeout?: number, ...args: TArgs): number;
+    function setTimeout(handler: (...args: any[]) => void, timeout?: number, ...args: any[]): number;
     /**
      * Calls `handler` with `args` every `timeout` milliseconds. Code strings are refused (TypeError).
      * Timers belong to the run that set them and are dropped when it ends; at most 10,000 are live at once.
      *
      * [MDN Reference](https://developer.mozilla.org/docs/Web/API/Window/setInterval)
      */
-    function setInterval<TArgs extends any[]>(handler: (...args: TArgs) => void, timeout?: number, ...args: TArgs): number;
+    function setInterval(handler: (...args: any[]) => void, timeout?: number, ...args: any[]): number;
 
     /** The global object itself. */
     var self: typeof globalThis;

@@ -15,7 +15,7 @@ import { createServer } from 'node:net';
 
 const quick = process.argv.includes('--quick');
 /** `--only=hello,noisy,cold,idle` runs a subset (default: everything). */
-const only = new Set((process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'hello,noisy,cold,idle,deploy').split(','));
+const only = new Set((process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'hello,noisy,cold,idle,deploy,kv').split(','));
 const DURATION = quick ? '3s' : '8s';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -353,6 +353,29 @@ if (only.has('deploy')) {
   }
 }
 
+// KV: requests that read one key from the app's KV namespace (SQLite in the server process; the
+// shards ask for it over IPC), against the same server's plain hello world.
+const kvResults: Record<string, WrkResult> = {};
+if (only.has('kv')) {
+  const port = await freePort();
+  writeFileSync(join(dir, 'kv-app.js'), `export default { async fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === '/put') { await env.CACHE.put('greeting', 'hello from kv'); return new Response('ok'); }
+    if (url.pathname === '/kv') return new Response(await env.CACHE.get('greeting'));
+    return new Response('hello');
+  } };`);
+  writeFileSync(join(dir, 'kv.json'), JSON.stringify({ listen: { port }, dataDir: join(dir, 'kv-data'), apps: [{ name: 'kv', entry: 'kv-app.js', routes: ['localhost', '127.0.0.1'], bindings: { CACHE: { kv: 'cache' } } }] }));
+  const child = ISLET('--config', join(dir, 'kv.json'), '--no-watch');
+  try {
+    await waitFor(port, '/put');
+    wrk(port, '/kv', 16);
+    kvResults['plain'] = wrk(port, '/');
+    kvResults['get'] = wrk(port, '/kv');
+  } finally {
+    await stop(child);
+  }
+}
+
 const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const node = results.get('node:http');
 const islet = results.get('islet');
@@ -383,6 +406,10 @@ console.log(`| cold start: first request to a newly loaded app, p50 / p99 over $
   const i = idle.get('islet'); const w = idle.get('workerd');
   const per = (x: { one: number; many: number } | undefined): number => ((x?.many ?? NaN) - (x?.one ?? NaN)) / (IDLE_APPS - 1) / 1024 / 1024;
   console.log(`| RSS per idle app, ${IDLE_APPS} apps loaded (whole process tree) | ${fmt(per(i), 2)} MB (${fmt((i?.many ?? NaN) / 1048576)} MB total) | ${fmt(per(w), 2)} MB (${fmt((w?.many ?? NaN) / 1048576)} MB total) | - | ${fmt(per(i) / per(w), 2)}x | - | <= 2 MB |`);
+}
+if (kvResults['get'] !== undefined) {
+  const g = kvResults['get']; const p = kvResults['plain'];
+  console.log(`| KV get per request (req/s), against the same server's hello world | ${fmt(g.rps)} (p99 ${fmt(g.p99, 2)} ms) vs ${fmt(p?.rps ?? NaN)} | - (workerd has no local KV store) | - | - | ${fmt((g.rps / (p?.rps ?? NaN)) * 100, 0)}% of hello | - |`);
 }
 if (deployIslet.length > 0) {
   console.log(`| deploy a new version until it answers, p50 / p99 over ${deployIslet.length} (islet: admin API, 2 shards; workerd: restart with the new code) | ${fmt(percentile(deployIslet, 50), 1)} / ${fmt(percentile(deployIslet, 99), 1)} ms | ${fmt(percentile(deployWorkerd, 50), 1)} / ${fmt(percentile(deployWorkerd, 99), 1)} ms (restart) | - | ${fmt(percentile(deployIslet, 50) / percentile(deployWorkerd, 50), 2)}x | - | no restart, no dropped request |`);

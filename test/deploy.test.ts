@@ -195,6 +195,23 @@ test('islet rm removes an app; a second rm is NO_APP', async () => {
   assert.equal((await islet(['rm', '--admin', s.adminUrl])).code, 2);
 });
 
+test('islet rollback serves the previous version again; with none left it is VERSION_CONFLICT', async () => {
+  const s = await start();
+  const first = await project({ 'app.ts': SHOP_TS, 'lib/label.ts': LABEL_TS('one') });
+  const second = await project({ 'app.ts': SHOP_TS, 'lib/label.ts': LABEL_TS('two') });
+  for (const dir of [first, second]) assert.equal((await islet(['deploy', join(dir, 'app.ts'), '--admin', s.adminUrl, '--token', TOKEN, '--routes', 'rb.localhost', '--name', 'rb'])).code, 0);
+  const before = (await get(s, 'rb.localhost')).body;
+  const back = await islet(['rollback', 'rb', '--admin', s.adminUrl, '--token', TOKEN]);
+  assert.equal(back.code, 0, back.stderr);
+  assert.equal(back.stdout, 'islet: "rb" serves version 1 again\n');
+  const after = (await get(s, 'rb.localhost')).body;
+  assert.notEqual(after, before, 'the answer changed back');
+  const none = await islet(['rollback', 'rb', '--admin', s.adminUrl, '--token', TOKEN]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /VERSION_CONFLICT/);
+  assert.equal((await islet(['rollback', '--admin', s.adminUrl])).code, 2);
+});
+
 test('islet logs prints an app\'s recent lines, and --follow streams new ones (token from ISLET_ADMIN_TOKEN)', async () => {
   const s = await start();
   const dir = await project({ 'app.ts': SHOP_TS, 'lib/label.ts': LABEL_TS('log') });
@@ -229,13 +246,13 @@ async function waitFor(condition: () => boolean, message: () => string, ms = 20_
 }
 
 test('every admin command has --help, and usage errors exit 2', async () => {
-  for (const [command, words] of [['deploy', ['--admin', '--token', '--routes', '--config', '--if-version', 'Exit codes']], ['apps', ['--admin', '--json']], ['rm', ['--admin', '<name>']], ['logs', ['--follow', '--admin']]] as const) {
+  for (const [command, words] of [['deploy', ['--admin', '--token', '--routes', '--config', '--if-version', 'Exit codes']], ['apps', ['--admin', '--json']], ['rm', ['--admin', '<name>']], ['rollback', ['--admin', '<name>', 'VERSION_CONFLICT']], ['logs', ['--follow', '--admin']]] as const) {
     const r = await islet([command, '--help']);
     assert.equal(r.code, 0, command);
     for (const word of words) assert.ok(r.stdout.includes(word), `${command}: ${word}`);
   }
   const top = await islet(['--help']);
-  for (const command of ['build', 'deploy', 'apps', 'rm', 'logs']) assert.match(top.stdout, new RegExp(`islet ${command}`));
+  for (const command of ['build', 'deploy', 'apps', 'rm', 'rollback', 'logs']) assert.match(top.stdout, new RegExp(`islet ${command}`));
   for (const args of [['deploy'], ['deploy', 'x.ts', '--bogus'], ['apps', 'extra'], ['logs', 'a', 'b'], ['apps', '--admin', 'not a url'], ['deploy', 'x.ts', '--wait-ms', 'soon'], ['deploy', 'x.ts', '--if-version', 'v1']]) {
     const r = await islet(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -4,7 +4,7 @@ import { serveCommand } from './serve.ts';
 import { buildCommand } from './build.ts';
 import { deployCommand } from './deploy.ts';
 import { appsCommand } from './apps.ts';
-import { rmCommand } from './rm.ts';
+import { rmCommand, rollbackCommand } from './rm.ts';
 import { logsCommand } from './logs.ts';
 import { EXIT } from './exit.ts';
 
@@ -18,6 +18,7 @@ Usage:
   islet deploy <app.ts | app.plan.json>     Deploy an app to a running server's admin API
   islet apps                                List the apps of a running server
   islet rm <name>                           Remove an app from a running server
+  islet rollback <name>                     Serve an app's previous version again
   islet logs [<name>] [--follow]            Print (and follow) a running server's logs
   islet --help                              Show this help
   islet <command> --help                    Show the options of a command
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   if (command === 'deploy') return deployCommand(rest, io);
   if (command === 'apps') return appsCommand(rest, io);
   if (command === 'rm') return rmCommand(rest, io);
+  if (command === 'rollback') return rollbackCommand(rest, io);
   if (command === 'logs') return logsCommand(rest, io);
   io.err(`islet: unknown command "${command}". Run "islet --help" for the commands.\n`);
   return EXIT.USAGE;

@@ -1,7 +1,6 @@
-/** `islet rm <name>`: removes an app from a running `islet serve`, through its admin API. */
-import { parseArgs } from 'node:util';
-import { ADMIN_FLAGS_HELP, AdminFailure, adminJson, adminTarget } from './admin-client.ts';
-import { EXIT } from './exit.ts';
+/** `islet rm <name>` and `islet rollback <name>`: app actions through a running server's admin API. */
+import { ADMIN_FLAGS_HELP } from './admin-client.ts';
+import { runAppAction } from './app-action.ts';
 import type { CliIo } from './main.ts';
 
 /** Help for `islet rm`. */
@@ -18,35 +17,29 @@ Exit codes: 0 removed, 2 bad usage, no such app, a wrong token or an unreachable
 4 the server failed.
 `;
 
+/** Help for `islet rollback`. */
+export const ROLLBACK_HELP = `Usage: islet rollback <name> [options]
+
+Serves the version of an app deployed before the current one again, on a running "islet serve"
+(through its admin API). The old version is loaded and checked first; the current one drains.
+
+Options:
+${ADMIN_FLAGS_HELP}
+  -h, --help         show this help
+
+Exit codes: 0 rolled back, 2 bad usage, no such app, no earlier version (VERSION_CONFLICT), a wrong
+token or an unreachable admin API, 4 the server failed.
+`;
+
 /** Runs `islet rm` and resolves with the exit code. */
-export async function rmCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: { admin: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    io.err(`islet rm: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet rm --help" for the options.\n`);
-    return EXIT.USAGE;
-  }
-  if (values.help === true) { io.out(RM_HELP); return EXIT.OK; }
-  const name = positionals[0];
-  if (name === undefined || positionals.length > 1) {
-    io.err(`islet rm: ${name === undefined ? 'name the app to remove' : `unexpected argument "${positionals[1] ?? ''}"`}.\nRun "islet rm --help" for usage.\n`);
-    return EXIT.USAGE;
-  }
-  try {
-    await adminJson(adminTarget(values), 'DELETE', `apps/${encodeURIComponent(name)}`);
-    io.out(`islet: removed "${name}"\n`);
-    return EXIT.OK;
-  } catch (error) {
-    if (error instanceof AdminFailure) {
-      const hint = error.code === 'NO_APP' ? ' "islet apps" lists the deployed apps.' : '';
-      io.err(`islet rm: ${error.message}${hint}\n`);
-      return error.exitCode;
-    }
-    throw error;
-  }
+export function rmCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return runAppAction({ command: 'rm', help: RM_HELP, method: 'DELETE', path: (name) => `apps/${name}`, done: (name) => `islet: removed "${name}"\n` }, argv, io);
+}
+
+/** Runs `islet rollback` and resolves with the exit code. */
+export function rollbackCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  return runAppAction({
+    command: 'rollback', help: ROLLBACK_HELP, method: 'POST', path: (name) => `apps/${name}/rollback`,
+    done: (name, answer) => `islet: "${name}" serves version ${String((answer as { version?: unknown }).version)} again\n`,
+  }, argv, io);
 }

@@ -2,7 +2,7 @@
 // If-Match, rollback, removal with drain, persistence across restarts, metrics and logs.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, stat, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, stat, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -279,8 +279,9 @@ describe('admin API (in-process isolates)', () => {
     assert.equal(info.json.version, 2);
     assert.deepEqual(info.json.versions.map((v: { version: number }) => v.version), [1, 2]);
     assert.equal((await api(again, 'PUT', '/apps/shop', deployBody('v3'))).json.version, 3, 'version numbers continue');
-    const mode = (await stat(join(s.dataDir, 'apps.db'))).mode & 0o777;
-    assert.equal(mode, 0o600, 'the store (it holds secrets) is readable only by its owner');
+    const files = (await readdir(s.dataDir)).filter((f) => /\.db(-wal|-shm)?$/.test(f));
+    assert.ok(files.includes('apps.db') && files.includes('kv.db') && files.includes('apps.db-wal'), files.join(', '));
+    for (const f of files) assert.equal((await stat(join(s.dataDir, f))).mode & 0o777, 0o600, `${f} (the stores hold secrets) is readable only by its owner`);
   });
 
   test('without a configured token one is generated into the data directory, owner-only, and reused', async () => {

@@ -130,3 +130,30 @@ test('--admin-port starts the admin API; a generated token is printed once, then
   assert.match(second, /admin API on http:\/\/127\.0\.0\.1:\d+/);
   assert.doesNotMatch(second, /generated an admin token/, 'printed once');
 });
+
+test('Ctrl-C in a terminal (SIGINT to the whole process group) drains in-flight requests and exits 0', async () => {
+  // Started the way a shell starts it: bin/islet.js re-executes itself with V8 flags, so there are
+  // two processes; a terminal's SIGINT reaches the group, and the server must see it once.
+  const child = spawn(process.execPath, [BIN, 'serve', APP, '--port', '0', '--shards=0'], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      for (const line of c.toString().split('\n')) {
+        if (line.includes('"event":"listening"')) resolve((JSON.parse(line) as { port: number }).port);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited early with ${String(code)}`)));
+  });
+  const agent = new Agent({ keepAlive: false });
+  const slow = get(port, '/slow?ms=800', agent);
+  await new Promise((r) => setTimeout(r, 200));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  process.kill(-(child.pid as number), 'SIGINT');
+  const r = await slow;
+  assert.deepEqual([r.status, r.body], [200, 'slow done\n'], 'the in-flight request finished');
+  assert.equal(await exited, 0);
+  assert.match(stderr, /SIGINT, draining/);
+  assert.doesNotMatch(stderr, /again, exiting now/, 'one Ctrl-C is one signal');
+  agent.destroy();
+});

@@ -5,7 +5,7 @@
  * half-written one. `:memory:` keeps the store for the life of the process only.
  */
 import { DatabaseSync } from 'node:sqlite';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where a version came from: the admin API or the config file. */
@@ -42,9 +42,11 @@ export class AppStore {
     if (dataDir !== undefined) {
       if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       file = join(dataDir, 'apps.db');
+      // Owner-only before SQLite opens it, so its -wal and -shm files are too: it holds secrets.
+      closeSync(openSync(file, 'a', 0o600));
+      chmodSync(file, 0o600);
     }
     this.#db = new DatabaseSync(file);
-    if (dataDir !== undefined) chmodSync(file, 0o600);
     this.#db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;

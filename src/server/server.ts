@@ -12,7 +12,7 @@ import { AppPool } from './app-host.ts';
 import { AppStore } from './app-store.ts';
 import { executeKv, SqliteKvStore, type KvStore } from '../store/kv.ts';
 import type { KvRequest, KvResponse } from '../bridge/kv.ts';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { shardRssBudgetMb, type ServerConfig } from './config.ts';
 import { Deployments, type AppBackend } from './deployments.ts';
@@ -106,8 +106,9 @@ export class IsletServer {
     const { shards, memoryBudgetMb } = config.server;
     // The KV store lives in this process; shards send their apps' KV requests here.
     if (config.dataDir !== undefined) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    // The file is made owner-only before SQLite opens it, so its -wal and -shm files are too.
+    if (config.dataDir !== undefined) { closeSync(openSync(join(config.dataDir, 'kv.db'), 'a', 0o600)); chmodSync(join(config.dataDir, 'kv.db'), 0o600); }
     const kvStore = new SqliteKvStore(config.dataDir === undefined ? ':memory:' : join(config.dataDir, 'kv.db'));
-    if (config.dataDir !== undefined) chmodSync(join(config.dataDir, 'kv.db'), 0o600);
     this.#kvStore = kvStore;
     const kv = (namespace: string, request: KvRequest): Promise<KvResponse> => executeKv(kvStore, namespace, request);
     if (shards === 0) {

@@ -160,26 +160,11 @@ export class AdminServer {
         }
         const ifMatch = parseIfMatch(req.headers['if-match']);
         if (ifMatch === null) { this.#error(res, new IsletError('BAD_REQUEST', 'If-Match must be a version in quotes, like If-Match: "3".')); return; }
-        try {
-          const result = await this.#o.deployments.deploy(name, body, { actor: `token:${actor}`, ...(ifMatch === undefined ? {} : { ifMatch }) });
-          audit('deploy', name, { ok: true, version: result.version });
-          res.setHeader('etag', `"${result.version}"`);
-          this.#json(res, 200, result);
-        } catch (error) {
-          audit('deploy', name, { ok: false, code: IsletError.is(error) ? error.code : 'INTERNAL' });
-          this.#error(res, error);
-        }
+        await this.#act(res, 'deploy', name, audit, () => this.#o.deployments.deploy(name, body, { actor: `token:${actor}`, ...(ifMatch === undefined ? {} : { ifMatch }) }));
         return;
       }
       if (method === 'DELETE') {
-        try {
-          const result = await this.#o.deployments.remove(name, { actor: `token:${actor}` });
-          audit('remove', name, { ok: true });
-          this.#json(res, 200, result);
-        } catch (error) {
-          audit('remove', name, { ok: false, code: IsletError.is(error) ? error.code : 'INTERNAL' });
-          this.#error(res, error);
-        }
+        await this.#act(res, 'remove', name, audit, () => this.#o.deployments.remove(name, { actor: `token:${actor}` }));
         return;
       }
       this.#methodNotAllowed(req, res, 'GET, PUT, DELETE');
@@ -188,19 +173,25 @@ export class AdminServer {
     if (parts.length === 3 && parts[2] === 'rollback') {
       if (method !== 'POST') { this.#methodNotAllowed(req, res, 'POST'); return; }
       req.resume();
-      try {
-        const result = await this.#o.deployments.rollback(name, { actor: `token:${actor}` });
-        audit('rollback', name, { ok: true, version: result.version });
-        res.setHeader('etag', `"${result.version}"`);
-        this.#json(res, 200, result);
-      } catch (error) {
-        audit('rollback', name, { ok: false, code: IsletError.is(error) ? error.code : 'INTERNAL' });
-        this.#error(res, error);
-      }
+      await this.#act(res, 'rollback', name, audit, () => this.#o.deployments.rollback(name, { actor: `token:${actor}` }));
       return;
     }
     req.resume();
     this.#error(res, new IsletError('NO_ROUTE', `No admin endpoint at ${method} ${url.pathname}; see docs/admin-api.md.`));
+  }
+
+  /** Runs one change to an app, logs it (who, what, how it ended) and answers with its result (ETag: the version it serves). */
+  async #act(res: ServerResponse, action: string, name: string, audit: (action: string, app: string, result: Record<string, unknown>) => void, fn: () => Promise<object>): Promise<void> {
+    try {
+      const result = await fn();
+      const version = (result as { version?: unknown }).version;
+      audit(action, name, { ok: true, ...(typeof version === 'number' ? { version } : {}) });
+      if (typeof version === 'number') res.setHeader('etag', `"${version}"`);
+      this.#json(res, 200, result);
+    } catch (error) {
+      audit(action, name, { ok: false, code: IsletError.is(error) ? error.code : 'INTERNAL' });
+      this.#error(res, error);
+    }
   }
 
   /** GET /logs?app=NAME&follow=1: recent lines (newline-delimited JSON), then live ones when following. */

@@ -1,5 +1,5 @@
 /** One admin action on one named app (`islet rm`, `islet rollback`): parse, call, report. */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args.ts';
 import { AdminFailure, adminJson, adminTarget } from './admin-client.ts';
 import { EXIT } from './exit.ts';
 import type { CliIo } from './main.ts';
@@ -17,17 +17,9 @@ export interface AppAction {
 
 /** Runs an app action with `argv` and resolves with the exit code. */
 export async function runAppAction(action: AppAction, argv: readonly string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: { admin: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    io.err(`islet ${action.command}: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet ${action.command} --help" for the options.\n`);
-    return EXIT.USAGE;
-  }
+  const parsed = parseCommandArgs(action.command, argv, { admin: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, io);
+  if (parsed === undefined) return EXIT.USAGE;
+  const { values, positionals } = parsed;
   if (values.help === true) { io.out(action.help); return EXIT.OK; }
   const name = positionals[0];
   if (name === undefined || positionals.length > 1) {

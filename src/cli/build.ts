@@ -1,6 +1,6 @@
 /** `islet build`: bundles an app and writes its build plan. */
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args.ts';
 import { IsletError } from '../errors.ts';
 import { buildApp, nameFromEntry, type BuildOptions, type BuildPlan } from '../build/plan.ts';
 import { parseRoute } from '../server/router.ts';
@@ -36,21 +36,13 @@ Exit codes: 0 built, 1 the code does not parse or imports what it may not, 2 bad
 
 /** Runs `islet build` and resolves with the exit code. */
 export async function buildCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: {
+  const parsed = parseCommandArgs('build', argv, {
         out: { type: 'string' }, name: { type: 'string' }, 'compatibility-date': { type: 'string' },
         routes: { type: 'string', multiple: true }, config: { type: 'string' }, app: { type: 'string' },
         minify: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    io.err(`islet build: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet build --help" for the options.\n`);
-    return EXIT.USAGE;
-  }
+      }, io);
+  if (parsed === undefined) return EXIT.USAGE;
+  const { values, positionals } = parsed;
   if (values.help === true) { io.out(BUILD_HELP); return EXIT.OK; }
   try {
     const { entry, options } = await buildOptionsFrom(values, positionals, 'islet build');

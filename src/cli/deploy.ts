@@ -1,5 +1,5 @@
 /** `islet deploy`: builds an app (or takes a built plan) and deploys it through the admin API. */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args.ts';
 import { buildApp, loadPlan, type BuildPlan } from '../build/plan.ts';
 import { parseRoute } from '../server/router.ts';
 import { ADMIN_FLAGS_HELP, AdminFailure, adminJson, adminTarget, type AdminTarget } from './admin-client.ts';
@@ -39,22 +39,14 @@ interface AppStatus { name: string; version: number; routes?: unknown; status?: 
 
 /** Runs `islet deploy` and resolves with the exit code. */
 export async function deployCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: {
+  const parsed = parseCommandArgs('deploy', argv, {
         admin: { type: 'string' }, token: { type: 'string' }, name: { type: 'string' },
         routes: { type: 'string', multiple: true }, config: { type: 'string' }, app: { type: 'string' },
         'if-version': { type: 'string' }, out: { type: 'string' }, 'wait-ms': { type: 'string' },
         'compatibility-date': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    io.err(`islet deploy: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet deploy --help" for the options.\n`);
-    return EXIT.USAGE;
-  }
+      }, io);
+  if (parsed === undefined) return EXIT.USAGE;
+  const { values, positionals } = parsed;
   if (values.help === true) { io.out(DEPLOY_HELP); return EXIT.OK; }
   try {
     const target = adminTarget(values);

@@ -1,5 +1,5 @@
 /** `islet logs [<name>]`: prints (and follows) the logs of a running `islet serve`, through its admin API. */
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args.ts';
 import { ADMIN_FLAGS_HELP, AdminFailure, adminCall, adminTarget } from './admin-client.ts';
 import { EXIT } from './exit.ts';
 import type { CliIo } from './main.ts';
@@ -22,17 +22,9 @@ Exit codes: 0 printed, 2 bad usage, no such app, a wrong token or an unreachable
 
 /** Runs `islet logs` and resolves with the exit code (with --follow, when the server ends the stream). */
 export async function logsCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: { admin: { type: 'string' }, token: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    io.err(`islet logs: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet logs --help" for the options.\n`);
-    return EXIT.USAGE;
-  }
+  const parsed = parseCommandArgs('logs', argv, { admin: { type: 'string' }, token: { type: 'string' }, follow: { type: 'boolean', short: 'f' }, help: { type: 'boolean', short: 'h' } }, io);
+  if (parsed === undefined) return EXIT.USAGE;
+  const { values, positionals } = parsed;
   if (values.help === true) { io.out(LOGS_HELP); return EXIT.OK; }
   if (positionals.length > 1) { io.err(`islet logs: unexpected argument "${positionals[1] ?? ''}"; name at most one app.\n`); return EXIT.USAGE; }
   const query = new URLSearchParams();

@@ -1,7 +1,8 @@
 /** `islet run <file>`: program mode, one script and one receipt. */
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { inspect, parseArgs } from 'node:util';
+import { inspect } from 'node:util';
+import { parseCommandArgs } from './args.ts';
 import { IsletError } from '../errors.ts';
 import { Sandbox } from '../sandbox/sandbox.ts';
 import type { Receipt } from '../sandbox/receipt.ts';
@@ -43,23 +44,13 @@ const LIMIT_FLAGS: Readonly<Record<string, keyof Limits>> = {
 
 /** Runs `islet run` and resolves with the exit code. */
 export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = parseCommandArgs('run', argv, {
         'memory-mb': { type: 'string' }, 'cpu-ms': { type: 'string' }, 'wall-ms': { type: 'string' },
         'stdout-bytes': { type: 'string' }, 'stderr-bytes': { type: 'string' },
         isolation: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         'allow-net': { type: 'string', multiple: true },
-      },
-    });
-  } catch (error) {
-    io.err(`islet run: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet run --help" for the options.\n`);
-    return EXIT.USAGE;
-  }
+      }, io);
+  if (parsed === undefined) return EXIT.USAGE;
   const { values, positionals } = parsed;
   if (values.help === true) { io.out(RUN_HELP); return EXIT.OK; }
   const dashdash = argv.indexOf('--');

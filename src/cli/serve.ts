@@ -1,6 +1,6 @@
 /** `islet serve`: the multi-tenant HTTP server. */
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args.ts';
 import { IsletError } from '../errors.ts';
 import { ConfigError, validateConfig, type ServerConfig } from '../server/config.ts';
 import { readConfigFile, watchConfig } from '../server/config-watch.ts';
@@ -38,17 +38,9 @@ Logs are JSON lines on stdout: one per request, one per guest console call. GET 
 
 /** Runs `islet serve` until a signal stops it; resolves with the exit code. */
 export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv], allowPositionals: true, strict: true,
-      options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'drain-ms': { type: 'string' }, shards: { type: 'string' }, 'admin-port': { type: 'string' }, 'data-dir': { type: 'string' }, 'no-watch': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    io.err(`islet serve: ${(error as Error).message.split('\n')[0] ?? ''}\nRun "islet serve --help" for the options.\n`);
-    return EXIT.USAGE;
-  }
+  const parsed = parseCommandArgs('serve', argv, { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'drain-ms': { type: 'string' }, shards: { type: 'string' }, 'admin-port': { type: 'string' }, 'data-dir': { type: 'string' }, 'no-watch': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, io);
+  if (parsed === undefined) return EXIT.USAGE;
+  const { values, positionals } = parsed;
   if (values.help === true) { io.out(SERVE_HELP); return EXIT.OK; }
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) { io.err(`islet serve: --port expects 0-65535, got "${values.port ?? ''}".\n`); return EXIT.USAGE; }

@@ -5,7 +5,8 @@
  * isolate exists: shape first, then every artifact against its hash.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { IsletError } from '../errors.ts';
 import { bundle } from './bundle.ts';
@@ -136,28 +137,33 @@ export function verifyPlan(plan: unknown, artifacts: Readonly<Record<string, str
  * folder), then {@link verifyPlan}. Modules are the artifacts as text, by name.
  */
 export async function loadPlan(planPath: string): Promise<{ plan: BuildPlan; modules: Record<string, string> }> {
+  return loadPlanSync(planPath);
+}
+
+/** {@link loadPlan}, synchronously (the server's config validation is synchronous). */
+export function loadPlanSync(planPath: string): { plan: BuildPlan; modules: Record<string, string> } {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(planPath, 'utf8'));
+    raw = JSON.parse(readFileSync(planPath, 'utf8'));
   } catch (error) {
     throw new PlanError([{ path: '$', message: `cannot read "${planPath}" as JSON (${(error as Error).message.split('\n')[0] ?? ''})` }], `The plan "${planPath}"`);
   }
   const problems = planProblems(raw);
   if (problems.length > 0) throw new PlanError(problems, `The plan "${planPath}"`);
-  const folder = await realpath(dirname(resolve(planPath)));
+  const folder = realpathSync(dirname(resolve(planPath)));
   const files: Record<string, Buffer> = {};
   for (const name of Object.keys((raw as BuildPlan).artifacts)) {
     const path = `$.artifacts[${JSON.stringify(name)}]`;
     let real: string;
     try {
-      real = await realpath(join(folder, name));
+      real = realpathSync(join(folder, name));
     } catch {
       problems.push({ path, message: `the artifact "${name}" is missing from ${folder}` });
       continue;
     }
     if (!real.startsWith(folder + sep)) { problems.push({ path, message: `the artifact "${name}" leads outside the plan's folder` }); continue; }
     try {
-      files[name] = await readFile(real);
+      files[name] = readFileSync(real);
       if ((files[name]?.byteLength ?? 0) > MAX_ARTIFACT_BYTES) problems.push({ path, message: `the artifact "${name}" is larger than ${MAX_ARTIFACT_BYTES} bytes` });
     } catch {
       problems.push({ path, message: `the artifact "${name}" cannot be read` });

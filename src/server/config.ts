@@ -2,9 +2,9 @@
  * The `islet serve` configuration: parsed and validated before anything starts. Every problem is
  * collected with its JSON path ("$.apps[0].routes[1]") so one run of the validator reports them all.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, posix, resolve, sep } from 'node:path';
-import { PlanError, verifyPlan, type BuildPlan } from '../build/plan.ts';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, posix, resolve } from 'node:path';
+import { loadPlanSync, PlanError } from '../build/plan.ts';
 import { availableParallelism, totalmem } from 'node:os';
 import { IsletError } from '../errors.ts';
 import { resolveFetchOptions, type EgressPolicy } from '../bridge/egress/policy.ts';
@@ -295,7 +295,7 @@ export function validateAppSpec(raw: unknown, ctx: SpecContext): AppConfig | und
     else if (entry.endsWith('.plan.json')) {
       // A build plan: verified (shape and every artifact's sha256) before any isolate exists.
       try {
-        const loaded = readPlanSync(entry);
+        const loaded = loadPlanSync(entry);
         modules = loaded.modules;
         entry = loaded.plan.entry;
       } catch (error) {
@@ -387,29 +387,6 @@ export function validateAppSpec(raw: unknown, ctx: SpecContext): AppConfig | und
     name: appName, version, id: `${appName}@${version}`, entry, ...(modules === undefined ? {} : { modules }),
     routes, env, secretValues, limits, fetch, bindings, spec: raw,
   };
-}
-
-/** Reads a build plan and its artifacts (inside the plan's folder) and verifies them; throws PlanError. */
-function readPlanSync(planPath: string): { plan: BuildPlan; modules: Record<string, string> } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(planPath, 'utf8'));
-  } catch (error) {
-    throw new PlanError([{ path: '$', message: `cannot read the plan as JSON (${(error as Error).message.split('\n')[0] ?? ''})` }]);
-  }
-  const folder = realpathSync(dirname(planPath));
-  const artifacts: Record<string, Buffer> = {};
-  const named = isRecord(raw) && isRecord(raw['artifacts']) ? Object.keys(raw['artifacts']) : [];
-  for (const name of named) {
-    try {
-      const real = realpathSync(join(folder, name));
-      if (real.startsWith(folder + sep)) artifacts[name] = readFileSync(real);
-    } catch { /* missing: verifyPlan names it */ }
-  }
-  const plan = verifyPlan(raw, artifacts);
-  const modules: Record<string, string> = {};
-  for (const [name, bytes] of Object.entries(artifacts)) modules[name] = bytes.toString('utf8');
-  return { plan, modules };
 }
 
 /** The most source text an app deployed through the admin API may carry. */

@@ -333,9 +333,15 @@ test('config-file apps are versioned in the store: unchanged at restart, a new v
   await b.server.close();
   await writeFile(join(dataDir, 'app.js'), appSource('file-v2'));
   const c = await start({ dataDir, apps });
-  started.push(c);
   assert.equal((await get(c, 'site.localhost')).body, 'file-v2 ');
   assert.equal((await api(c, 'GET', '/apps/site')).json.version, 2);
+  // An operator deploys over the config's app through the API: an unchanged config file keeps it.
+  assert.equal((await api(c, 'PUT', '/apps/site', deployBody('api-v3', { routes: ['site.localhost'] }))).json.version, 3);
+  await c.server.close();
+  const d = await start({ dataDir, apps });
+  started.push(d);
+  assert.equal((await get(d, 'site.localhost')).body, 'api-v3 ');
+  assert.equal((await api(d, 'GET', '/apps/site')).json.source, 'api');
 });
 
 describe('build plans', () => {

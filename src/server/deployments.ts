@@ -104,15 +104,15 @@ export class Deployments {
       const sha256 = specHash(spec);
       const stored = store.app(app.name);
       const latest = store.latestFrom(app.name, 'config');
-      if (stored !== undefined && latest?.sha256 === sha256) {
-        if (stored.current === latest.version) { this.#add(withVersion(app, latest.version), 'config'); continue; }
-        // The app serves a version deployed later through the admin API (or a rollback): keep it.
-      } else {
+      if (stored === undefined || latest?.sha256 !== sha256) {
         const version = store.nextVersion(app.name);
         store.deploy(app.name, version, spec, 'config', sha256);
         this.#add(withVersion(app, version), 'config');
-        continue;
+      } else if (stored.current === latest.version) {
+        this.#add(withVersion(app, latest.version), 'config');
       }
+      // Otherwise the app serves a version deployed later through the admin API (or a rollback):
+      // the loop below restores it from the store.
     }
     for (const stored of store.apps()) {
       if (this.#live.has(stored.name)) continue;

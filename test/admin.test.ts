@@ -112,6 +112,31 @@ describe('admin API (in-process isolates)', () => {
     assert.equal((await get(s, 'shop.localhost')).status, 404, 'nothing was deployed');
   });
 
+  test('hostile requests to the admin API get coded errors and the server keeps serving', async () => {
+    const s = await start();
+    started.push(s);
+    const badPath = await api(s, 'GET', '/apps/%E0%A4%A');
+    assert.deepEqual([badPath.status, badPath.json.error.code], [400, 'BAD_REQUEST']);
+    const notAnObject = await api(s, 'PUT', '/apps/shop', '[1, 2, 3]');
+    assert.deepEqual([notAnObject.status, notAnObject.json.error.code], [400, 'INVALID_CONFIG']);
+    assert.equal((await api(s, 'POST', '/apps')).status, 405);
+    assert.equal((await api(s, 'GET', '/nothing/here')).json.error.code, 'NO_ROUTE');
+    // A body declared larger than the admin API takes is refused before it is read.
+    const tooLarge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: s.admin, path: '/apps/shop', method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': String(200 * 1024 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('{');
+    });
+    assert.equal(tooLarge.status, 413);
+    assert.equal((JSON.parse(tooLarge.body) as { error: { code: string } }).error.code, 'BODY_TOO_LARGE');
+    assert.equal((await api(s, 'PUT', '/apps/shop', deployBody('still'))).status, 200, 'the admin API still serves');
+    assert.equal((await get(s, 'shop.localhost')).body, 'still ');
+  });
+
   test('code that does not compile is refused with the guest\'s syntax error and line, before it takes traffic', async () => {
     const s = await start();
     started.push(s);

@@ -118,7 +118,14 @@ export class AdminServer {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://admin');
-    const parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    } catch {
+      req.resume();
+      this.#error(res, new IsletError('BAD_REQUEST', 'The path is not valid percent-encoding; app names are lowercase letters, digits and "-".'));
+      return;
+    }
     const method = req.method ?? 'GET';
     const actor = this.#o.token.id;
     const audit = (action: string, app: string | undefined, result: Record<string, unknown>): void => {

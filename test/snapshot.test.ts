@@ -7,13 +7,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../src/index.ts';
 import { preludeImage } from '../src/engine/snapshot.ts';
-import { preludeSource, PRELUDE_FILENAME } from '../src/bridge/prelude.ts';
-import { OP_NAMES } from '../src/bridge/protocol.ts';
+import { preludeSource, PRELUDE_BOOT, PRELUDE_FILENAME } from '../src/bridge/prelude.ts';
 
 test('the standard library comes from a verified snapshot', () => {
-  const image = preludeImage(preludeSource(), PRELUDE_FILENAME, OP_NAMES.length);
+  const image = preludeImage(preludeSource(), PRELUDE_FILENAME, PRELUDE_BOOT);
   assert.equal(image.fallbackReason, undefined);
   assert.ok(image.snapshot !== undefined);
+});
+
+test("the snapshot's warm-up boot leaves nothing behind: each context boots once, with its own env and services", async () => {
+  // The snapshot is made after booting a throwaway context with env WARM, service warm.up and KV
+  // binding WARM_KV; none of that may reach a guest, and boot must still be callable once.
+  await using sandbox = new Sandbox({ env: { MINE: 'yes' }, services: { real: { ping: () => 'pong' } } });
+  const seen = (await sandbox.run('export default async () => [Object.keys(env).join(), Object.keys(host).join(), typeof host.warm, typeof globalThis.__islet_boot, await host.real.ping()]')).value;
+  assert.deepEqual(seen, ['MINE', 'real,on,off,emit', 'undefined', 'undefined', 'pong']);
 });
 
 test('isolates from one snapshot get their own randomness and clock', async () => {
@@ -37,7 +44,7 @@ test('a snapshot that crashes contexts is caught by the canary process, and isle
     // Deleting these globals inside a snapshot makes V8 abort when it makes a context from it
     // (isolated-vm 7.0.1, Node 24): the kind of snapshot the canary exists for.
     const crashing = `${preludeSource()}\ndelete globalThis.SharedArrayBuffer; delete globalThis.Atomics; delete globalThis.WebAssembly;\n// variant ${Date.now()}`;
-    const image = preludeImage(crashing, PRELUDE_FILENAME, OP_NAMES.length);
+    const image = preludeImage(crashing, PRELUDE_FILENAME, PRELUDE_BOOT);
     assert.equal(image.snapshot, undefined);
     assert.match(image.fallbackReason ?? '', /canary/);
     assert.ok((await readdir(dir)).some((f) => f.endsWith('.failed')));

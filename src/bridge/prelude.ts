@@ -1,6 +1,7 @@
 /** Builds the guest prelude (src/guest/, bundled) into one script that installs the guest globals and the boot function. */
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { OP_NAMES } from './protocol.ts';
 
 const ENTRY = fileURLToPath(new URL('../guest/90-boot.ts', import.meta.url));
 let cached: string | undefined;
@@ -30,6 +31,9 @@ export function preludeSource(): string {
 
 /** The global the prelude leaves its boot function on (boot deletes it). */
 export const BOOT_GLOBAL = '__islet_boot';
+
+/** How the prelude boots: the global its boot function is on and how many ops boot takes before the init record. */
+export const PRELUDE_BOOT = { global: BOOT_GLOBAL, args: OP_NAMES.length } as const;
 
 /** The file name guest stack frames show for prelude code. */
 export const PRELUDE_FILENAME = 'islet:prelude';

@@ -42,12 +42,16 @@ export function cacheDir(): string {
 const CANARY_VERSION = '3';
 
 /**
- * Run once while the snapshot is made, so the functions a request touches are compiled into it
- * (V8 keeps their bytecode): the first request in a new isolate skips compiling them. It runs in a
- * throwaway context before any boot (no ops), so whatever needs the host fails and is ignored.
+ * Run once while the snapshot is made, so the functions a context's boot and a request touch are
+ * compiled into it (V8 keeps their bytecode): a new isolate skips compiling them. It runs in a
+ * throwaway context (its state is not in the snapshot): it boots that context with dummy ops, then
+ * exercises the request path; whatever needs a real host fails and is ignored.
  */
-const WARMUP = `(() => {
+function warmup(bootGlobal: string, bootArgs: number): string {
+  return `(() => {
   const tryIt = (fn) => { try { fn(); } catch {} };
+  const op = () => [true, null];
+  tryIt(() => globalThis[${JSON.stringify(bootGlobal)}](${Array.from({ length: bootArgs }, () => 'op').join(', ')}, { services: ['warm.up'], env: { WARM: 'up' }, kv: ['WARM_KV'] }));
   for (let i = 0; i < 3; i++) {
     tryIt(() => new Headers([['content-type', 'text/plain'], ['x-a', 'b']]).get('content-type'));
     tryIt(() => new Response('hello', { status: 200, headers: { 'content-type': 'text/plain' } }));
@@ -60,15 +64,17 @@ const WARMUP = `(() => {
     tryIt(() => JSON.stringify({ a: 1 }));
   }
 })();`;
+}
 
 /**
- * The image for `source` (built, loaded or refused once per process). `bootArgs` is how many
- * functions the prelude's boot takes before its init record (the canary boots it with dummies).
+ * The image for `source` (built, loaded or refused once per process). `boot` names the global the
+ * prelude leaves its boot function on and how many functions that takes before its init record
+ * (the snapshot's warm-up and the canary boot it with dummies).
  */
-export function preludeImage(source: string, filename: string, bootArgs: number): PreludeImage {
+export function preludeImage(source: string, filename: string, boot: { global: string; args: number }): PreludeImage {
   const found = images.get(source);
   if (found !== undefined) return found;
-  const image = makeImage(source, filename, bootArgs);
+  const image = makeImage(source, filename, boot);
   images.set(source, image);
   if (image.fallbackReason !== undefined && process.env['ISLET_SNAPSHOT'] !== '0') {
     process.emitWarning(`islet runs without its standard-library snapshot (slower start-up): ${image.fallbackReason}`, { code: 'ISLET_NO_SNAPSHOT' });
@@ -76,11 +82,12 @@ export function preludeImage(source: string, filename: string, bootArgs: number)
   return image;
 }
 
-function makeImage(source: string, filename: string, bootArgs: number): PreludeImage {
+function makeImage(source: string, filename: string, boot: { global: string; args: number }): PreludeImage {
   if (process.env['ISLET_SNAPSHOT'] === '0') return { snapshot: undefined, source, fallbackReason: 'ISLET_SNAPSHOT=0' };
   const ivm = loadIvm();
+  const warm = warmup(boot.global, boot.args);
   const key = createHash('sha256')
-    .update(source).update('\0').update(ivmVersion()).update('\0').update(process.version).update('\0').update(`${process.platform}-${process.arch}`).update('\0').update(`${CANARY_VERSION}:${bootArgs}`).update(WARMUP)
+    .update(source).update('\0').update(ivmVersion()).update('\0').update(process.version).update('\0').update(`${process.platform}-${process.arch}`).update('\0').update(`${CANARY_VERSION}:${boot.global}:${boot.args}`).update(warm)
     .digest('hex').slice(0, 32);
   for (const dir of [cacheDir(), join(tmpdir(), `islet-cache-${process.getuid?.() ?? 'user'}`)]) {
     const file = join(dir, `prelude-${key}.snapshot`);
@@ -88,13 +95,13 @@ function makeImage(source: string, filename: string, bootArgs: number): PreludeI
       if (existsSync(`${file}.failed`)) return { snapshot: undefined, source, fallbackReason: `the snapshot failed its canary before (${file}.failed)` };
       if (!existsSync(`${file}.ok`)) {
         mkdirSync(dir, { recursive: true });
-        const blob = ivm.Isolate.createSnapshot([{ code: source, filename }], WARMUP);
+        const blob = ivm.Isolate.createSnapshot([{ code: source, filename }], warm);
         const bytes = Buffer.from(blob.copy());
         blob.release();
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, bytes);
         renameSync(tmp, file);
-        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file, String(bootArgs)], { encoding: 'utf8', timeout: 30_000 });
+        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file, boot.global, String(boot.args)], { encoding: 'utf8', timeout: 30_000 });
         if (canary.status !== 0 || !canary.stdout.includes('canary ok')) {
           writeFileSync(`${file}.failed`, `${canary.status ?? canary.signal ?? 'unknown'}\n${canary.stderr.slice(-2000)}`);
           return { snapshot: undefined, source, fallbackReason: 'the snapshot failed its canary' };

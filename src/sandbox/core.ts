@@ -16,7 +16,7 @@ import { randomFill, urlParse, urlSet } from '../bridge/web-ops.ts';
 import type { EgressPolicy } from '../bridge/egress/policy.ts';
 import { FetchHost } from './fetch-host.ts';
 import { SubtleHost } from '../bridge/subtle.ts';
-import { BOOT_GLOBAL, PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
+import { BOOT_GLOBAL, PRELUDE_BOOT, PRELUDE_FILENAME, preludeSource } from '../bridge/prelude.ts';
 import { preludeImage } from '../engine/snapshot.ts';
 import { resolveWith, toJavaScript, type ModuleLoader } from './modules.ts';
 import type { Limits } from './limits.ts';
@@ -405,7 +405,7 @@ export class RunCore {
   #ensureIsolate(): EngineIsolate {
     if (this.#isolate === undefined || this.#isolate.isDisposed) {
       this.#dropIsolate();
-      const image = preludeImage(preludeSource(), PRELUDE_FILENAME, OP_NAMES.length);
+      const image = preludeImage(preludeSource(), PRELUDE_FILENAME, PRELUDE_BOOT);
       this.#isolate = takeIsolate({
         memoryMb: this.#settings.limits.memoryMb,
         snapshot: image.snapshot,
@@ -902,7 +902,7 @@ function kvBindingNames(settings: CoreSettings): ReadonlySet<string> {
  */
 export function keepSpares(count: number, memoryMb: number): void {
   keepSpareIsolates(count);
-  if (count > 0) primeSpareIsolates({ memoryMb, snapshot: preludeImage(preludeSource(), PRELUDE_FILENAME, OP_NAMES.length).snapshot });
+  if (count > 0) primeSpareIsolates({ memoryMb, snapshot: preludeImage(preludeSource(), PRELUDE_FILENAME, PRELUDE_BOOT).snapshot });
 }
 
 export function toWireError(error: unknown): WireError {

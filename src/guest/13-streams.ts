@@ -7,7 +7,7 @@ import {
   ByteLengthQueuingStrategy, CountQueuingStrategy, ReadableByteStreamController, ReadableStream, ReadableStreamBYOBReader,
   ReadableStreamBYOBRequest, ReadableStreamDefaultController, ReadableStreamDefaultReader, TransformStream,
   TransformStreamDefaultController, WritableStream, WritableStreamDefaultController, WritableStreamDefaultWriter,
-} from 'web-streams-polyfill';
+} from './vendor/web-streams-polyfill.mjs';
 import { ObjectDefineProperty, StringCtor } from './00-primordials.ts';
 import { TextDecoder, utf8Encode } from './06-encoding.ts';
 

@@ -5,7 +5,7 @@ import {
   TypedArrayPrototypeSet, TypedArrayPrototypeSubarray,
 } from './00-primordials.ts';
 import { TextDecoder, bufferSourceBytes, utf8Encode } from './06-encoding.ts';
-import { ReadableStream } from 'web-streams-polyfill';
+import { ReadableStream } from './vendor/web-streams-polyfill.mjs';
 
 let bytesOf: (blob: Blob) => Uint8Array;
 /** The bytes of a Blob (shared, never to be modified). */

@@ -2,7 +2,7 @@
 import { ArrayBufferIsView, ArrayPrototypePush, ObjectDefineProperty, ObjectPrototypeToString, StringCtor, TypeErrorCtor, TypedArrayPrototypeSet, Uint8ArrayCtor, MathMin, TypedArrayPrototypeSubarray } from './00-primordials.ts';
 import { TextDecoder, bufferSourceBytes, utf8Encode } from './06-encoding.ts';
 import { URLSearchParams, parseUrlencoded } from './08-url.ts';
-import { ReadableStream } from 'web-streams-polyfill';
+import { ReadableStream } from './vendor/web-streams-polyfill.mjs';
 import { blobBytes, isBlob, makeBlob, type Blob } from './14-blob.ts';
 import { FormData, encodeMultipart, parseMultipart } from './16-formdata.ts';
 import { createCrypto } from './11-crypto.ts';

@@ -4,7 +4,7 @@ import { URL } from './08-url.ts';
 import { AbortController, AbortSignal } from './05-abort.ts';
 import { Headers, guardHeaders, headerList } from './15-headers.ts';
 import { cloneBody, extractBody, installBodyMixin, isUsed, type Body, type InnerBody } from './17-body.ts';
-import type { ReadableStream } from 'web-streams-polyfill';
+import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
 
 const METHODS_TO_NORMALIZE = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'];

@@ -5,7 +5,7 @@
  */
 import type { GuestOps } from '../bridge/protocol.ts';
 import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, PromiseCtor, SafeMap, TypeErrorCtor, WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas } from './00-primordials.ts';
-import { ReadableStream } from 'web-streams-polyfill';
+import { ReadableStream } from './vendor/web-streams-polyfill.mjs';
 import { headerList } from './15-headers.ts';
 import { Request, requestInnerBody, responseFromNetwork, type Response } from './18-request-response.ts';
 import { bodyStream } from './17-body.ts';

@@ -9,7 +9,7 @@ import {
   MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, PromiseCtor, PromiseResolve, PromisePrototypeThen, ReflectApply, SafeMap,
   TypeErrorCtor, ArrayPrototypePush, ObjectFreeze, StringPrototypeSplit, StringPrototypeIndexOf, StringPrototypeSlice,
 } from './00-primordials.ts';
-import { ReadableStream } from 'web-streams-polyfill';
+import { ReadableStream } from './vendor/web-streams-polyfill.mjs';
 import { AbortController } from './05-abort.ts';
 import { headerList } from './15-headers.ts';
 import { Request, Response, responseInnerBody } from './18-request-response.ts';

@@ -19,7 +19,7 @@ import {
   TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
   TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, Uint8ArrayCtor, ArrayBufferPrototypeGetByteLength, uncurry,
 } from './00-primordials.ts';
-import { ReadableStream, ReadableStreamDefaultReader } from 'web-streams-polyfill';
+import { ReadableStream, ReadableStreamDefaultReader } from './vendor/web-streams-polyfill.mjs';
 import { bufferSourceBytes, utf8Length } from './06-encoding.ts';
 import { bodyStream } from './17-body.ts';
 

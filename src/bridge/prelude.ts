@@ -17,6 +17,11 @@ export function preludeSource(): string {
     target: 'es2024',
     write: false,
     legalComments: 'none',
+    // Whitespace and syntax only: every isolate holds the prelude's source (V8 keeps it for lazy
+    // compilation and toString), so a smaller one is ~50 KB less per isolate. Identifiers keep
+    // their names: classes and functions are observable by name (Headers.name, stack frames).
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.text;

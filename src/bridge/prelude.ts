@@ -37,8 +37,8 @@ export function preludeSource(): string {
 /** The global the prelude leaves its boot function on (boot deletes it). */
 export const BOOT_GLOBAL = '__islet_boot';
 
-/** How the prelude boots: the global its boot function is on and how many ops boot takes before the init record. */
-export const PRELUDE_BOOT = { global: BOOT_GLOBAL, args: OP_NAMES.length } as const;
+/** How the prelude boots: the global its boot function is on and the ops boot takes (in order) before the init record. */
+export const PRELUDE_BOOT = { global: BOOT_GLOBAL, ops: OP_NAMES } as const;
 
 /** The file name guest stack frames show for prelude code. */
 export const PRELUDE_FILENAME = 'islet:prelude';

@@ -44,34 +44,52 @@ const CANARY_VERSION = '3';
 /**
  * Run once while the snapshot is made, so the functions a context's boot and a request touch are
  * compiled into it (V8 keeps their bytecode): a new isolate skips compiling them. It runs in a
- * throwaway context (its state is not in the snapshot): it boots that context with dummy ops, then
- * exercises the request path; whatever needs a real host fails and is ignored.
+ * throwaway context (its state is not in the snapshot): it boots that context with dummy ops
+ * (the URL parser's answers one fixed URL), loads a small app and serves it a few requests, then
+ * exercises the other common constructors; whatever needs a real host fails and is ignored.
  */
-function warmup(bootGlobal: string, bootArgs: number): string {
+function warmup(boot: PreludeBoot): string {
+  const ops = boot.ops.map((name) => (name === 'op_url_parse' ? 'parseUrl' : 'op')).join(', ');
   return `(() => {
   const tryIt = (fn) => { try { fn(); } catch {} };
   const op = () => [true, null];
-  tryIt(() => globalThis[${JSON.stringify(bootGlobal)}](${Array.from({ length: bootArgs }, () => 'op').join(', ')}, { services: ['warm.up'], env: { WARM: 'up' }, kv: ['WARM_KV'] }));
+  const WARM_URL = 'http://localhost/warm';
+  const parseUrl = (input) => input === WARM_URL ? [true, [WARM_URL, 'http://localhost', 'http:', '', '', 'localhost', 'localhost', '', '/warm', '', '']] : [true, null];
+  tryIt(() => {
+    const dispatch = globalThis[${JSON.stringify(boot.global)}](${ops}, { services: ['warm.up'], env: { WARM: 'up' }, kv: ['WARM_KV'] });
+    dispatch('arm', 1, [], 'app');
+    globalThis.__islet_start({ default: { async fetch(request) {
+      const url = new URL(request.url);
+      if (request.headers.get('accept') === 'application/json') return Response.json({ path: url.pathname });
+      return new Response('warm ' + url.pathname, { headers: { 'content-type': 'text/plain' } });
+    } } });
+    for (let i = 0; i < 4; i++) dispatch('http', 10 + i, 'start', 'GET\\n' + WARM_URL + '\\n0\\nhost:localhost\\naccept:' + (i % 2 ? 'application/json' : '*/*'));
+  });
   for (let i = 0; i < 3; i++) {
     tryIt(() => new Headers([['content-type', 'text/plain'], ['x-a', 'b']]).get('content-type'));
     tryIt(() => new Response('hello', { status: 200, headers: { 'content-type': 'text/plain' } }));
     tryIt(() => Response.json({ a: [1, 2, 3] }));
     tryIt(() => new TextEncoder().encode('hello'));
     tryIt(() => new TextDecoder().decode(new Uint8Array([104, 105])));
-    tryIt(() => new Request('http://localhost/path?q=1', { method: 'POST', body: 'x' }));
-    tryIt(() => new URL('http://localhost/path?q=1').searchParams.get('q'));
+    tryIt(() => new Request(WARM_URL, { method: 'POST', body: 'x' }));
+    tryIt(() => new URL(WARM_URL).searchParams.get('q'));
     tryIt(() => new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(1)); c.close(); } }).getReader().read());
     tryIt(() => JSON.stringify({ a: 1 }));
   }
 })();`;
 }
 
+/** How the prelude boots: the global its boot function is on, and the ops boot takes (in order) before the init record. */
+export interface PreludeBoot {
+  readonly global: string;
+  readonly ops: readonly string[];
+}
+
 /**
- * The image for `source` (built, loaded or refused once per process). `boot` names the global the
- * prelude leaves its boot function on and how many functions that takes before its init record
- * (the snapshot's warm-up and the canary boot it with dummies).
+ * The image for `source` (built, loaded or refused once per process). `boot` says how the prelude
+ * boots (the snapshot's warm-up and the canary boot it with dummy ops).
  */
-export function preludeImage(source: string, filename: string, boot: { global: string; args: number }): PreludeImage {
+export function preludeImage(source: string, filename: string, boot: PreludeBoot): PreludeImage {
   const found = images.get(source);
   if (found !== undefined) return found;
   const image = makeImage(source, filename, boot);
@@ -82,12 +100,12 @@ export function preludeImage(source: string, filename: string, boot: { global: s
   return image;
 }
 
-function makeImage(source: string, filename: string, boot: { global: string; args: number }): PreludeImage {
+function makeImage(source: string, filename: string, boot: PreludeBoot): PreludeImage {
   if (process.env['ISLET_SNAPSHOT'] === '0') return { snapshot: undefined, source, fallbackReason: 'ISLET_SNAPSHOT=0' };
   const ivm = loadIvm();
-  const warm = warmup(boot.global, boot.args);
+  const warm = warmup(boot);
   const key = createHash('sha256')
-    .update(source).update('\0').update(ivmVersion()).update('\0').update(process.version).update('\0').update(`${process.platform}-${process.arch}`).update('\0').update(`${CANARY_VERSION}:${boot.global}:${boot.args}`).update(warm)
+    .update(source).update('\0').update(ivmVersion()).update('\0').update(process.version).update('\0').update(`${process.platform}-${process.arch}`).update('\0').update(`${CANARY_VERSION}:${boot.global}:${boot.ops.join()}`).update(warm)
     .digest('hex').slice(0, 32);
   for (const dir of [cacheDir(), join(tmpdir(), `islet-cache-${process.getuid?.() ?? 'user'}`)]) {
     const file = join(dir, `prelude-${key}.snapshot`);
@@ -101,7 +119,7 @@ function makeImage(source: string, filename: string, boot: { global: string; arg
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, bytes);
         renameSync(tmp, file);
-        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file, boot.global, String(boot.args)], { encoding: 'utf8', timeout: 30_000 });
+        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file, boot.global, String(boot.ops.length)], { encoding: 'utf8', timeout: 30_000 });
         if (canary.status !== 0 || !canary.stdout.includes('canary ok')) {
           writeFileSync(`${file}.failed`, `${canary.status ?? canary.signal ?? 'unknown'}\n${canary.stderr.slice(-2000)}`);
           return { snapshot: undefined, source, fallbackReason: 'the snapshot failed its canary' };

@@ -99,3 +99,12 @@ export const DataViewPrototypeGetByteLength = uncurry(ObjectGetOwnPropertyDescri
 export const SymbolIterator: typeof Symbol.iterator = Symbol.iterator;
 export const SymbolFor = Symbol.for;
 export { uncurry };
+export const ReflectDefineProperty = Reflect.defineProperty;
+export const ReflectDeleteProperty = Reflect.deleteProperty;
+export const PromiseReject = Promise.reject.bind(Promise);
+export const ArrayBufferPrototypeTransfer = uncurry((ArrayBuffer.prototype as { transfer(this: ArrayBuffer): ArrayBuffer }).transfer);
+export const ArrayBufferPrototypeGetDetached = uncurry(ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'detached')?.get as (this: ArrayBuffer) => boolean);
+export const FunctionPrototypeSymbolHasInstance = uncurry(Function.prototype[Symbol.hasInstance] as (this: unknown, value: unknown) => boolean);
+export const StringPrototypeToUpperCase = uncurry(String.prototype.toUpperCase);
+export const RegExpPrototypeExec = uncurry(RegExp.prototype.exec as (this: RegExp, s: string) => RegExpExecArray | null);
+export const NumberPrototypeToString = uncurry(Number.prototype.toString as (this: number, radix?: number) => string);

@@ -5,6 +5,20 @@ import { Event, EventTarget, registerAbortSignal, reportException } from './04-e
 
 let createSignal: () => AbortSignal;
 let signalAbort: (signal: AbortSignal, reason: unknown) => void;
+let isSignal: (value: unknown) => value is AbortSignal;
+let addAlgorithm: (signal: AbortSignal, algorithm: () => void) => void;
+let removeAlgorithm: (signal: AbortSignal, algorithm: () => void) => void;
+/** Whether a value is an AbortSignal (brand check, not instanceof). */
+export function isAbortSignal(value: unknown): value is AbortSignal { return isSignal(value); }
+/** Adds an abort algorithm (https://dom.spec.whatwg.org/#abortsignal-add): run when the signal aborts, before its abort event. */
+export function addAbortAlgorithm(signal: AbortSignal, algorithm: () => void): void { addAlgorithm(signal, algorithm); }
+/** Removes an abort algorithm (https://dom.spec.whatwg.org/#abortsignal-remove). */
+export function removeAbortAlgorithm(signal: AbortSignal, algorithm: () => void): void { removeAlgorithm(signal, algorithm); }
+/** A new AbortSignal that is not aborted (what `new AbortController().signal` gives). */
+export function newAbortSignal(): AbortSignal { return createSignal(); }
+/** A signal that follows `signal` (https://dom.spec.whatwg.org/#create-a-dependent-abort-signal, with one source). */
+export function dependentSignal(signal: AbortSignal): AbortSignal { return createDependent([signal]); }
+let createDependent: (signals: readonly AbortSignal[]) => AbortSignal;
 /** Set by boot: starts a host timer that calls `fn` (used by AbortSignal.timeout). */
 let startTimer: (fn: () => void, ms: number) => void = () => { throw new TypeErrorCtor('timers are not available'); };
 /** Connects AbortSignal.timeout to the context's timers. */
@@ -42,10 +56,18 @@ export class AbortSignal extends EventTarget {
       signal.#runAbortSteps();
       for (let i = 0; i < toAbort.length; i++) (toAbort[i] as AbortSignal).#runAbortSteps();
     };
-    registerAbortSignal(
-      (value): value is AbortSignal => typeof value === 'object' && value !== null && #aborted in value,
-      (signal, algorithm) => { (signal as AbortSignal).#addAlgorithm(algorithm); },
-    );
+    isSignal = (value): value is AbortSignal => typeof value === 'object' && value !== null && #aborted in value;
+    addAlgorithm = (signal, algorithm) => { signal.#addAlgorithm(algorithm); };
+    removeAlgorithm = (signal, algorithm) => {
+      const list = signal.#algorithms;
+      for (let i = 0; i < list.length; i++) {
+        if (list[i] !== algorithm) continue;
+        for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j] as () => void;
+        list.length -= 1;
+        return;
+      }
+    };
+    registerAbortSignal(isSignal, (signal, algorithm) => { (signal as AbortSignal).#addAlgorithm(algorithm); });
   }
 
   #runAbortSteps(): void {
@@ -83,7 +105,7 @@ export class AbortSignal extends EventTarget {
   /** A signal that aborts with a TimeoutError after `milliseconds`. */
   static timeout(milliseconds: number): AbortSignal {
     const ms = NumberCtor(milliseconds);
-    if (!(ms >= 0) || ms > Number.MAX_SAFE_INTEGER) throw new TypeErrorCtor("Failed to execute 'timeout' on 'AbortSignal': Value is outside the 'unsigned long long' value range.");
+    if (!(ms >= 0) || ms > 9007199254740991) throw new TypeErrorCtor("Failed to execute 'timeout' on 'AbortSignal': Value is outside the 'unsigned long long' value range.");
     const signal = createSignal();
     startTimer(() => { signalAbort(signal, new DOMException('The operation was aborted due to timeout', 'TimeoutError')); }, ms);
     return signal;
@@ -96,22 +118,28 @@ export class AbortSignal extends EventTarget {
       if (typeof s !== 'object' || s === null || !(#aborted in s)) throw new TypeErrorCtor("Failed to execute 'any' on 'AbortSignal': an element is not of type AbortSignal.");
       ArrayPrototypePush(list, s);
     }
-    const result = createSignal();
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i] as AbortSignal;
-      if (s.#aborted) { result.#aborted = true; result.#reason = s.#reason; return result; }
-    }
-    result.#dependent = true;
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i] as AbortSignal;
-      const sources = s.#dependent ? s.#sources : [s];
-      for (let j = 0; j < sources.length; j++) {
-        const source = sources[j] as AbortSignal;
-        ArrayPrototypePush(result.#sources, source);
-        ArrayPrototypePush(source.#dependents, result);
+    return createDependent(list);
+  }
+
+  static {
+    createDependent = (list) => {
+      const result = createSignal();
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i] as AbortSignal;
+        if (s.#aborted) { result.#aborted = true; result.#reason = s.#reason; return result; }
       }
-    }
-    return result;
+      result.#dependent = true;
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i] as AbortSignal;
+        const sources = s.#dependent ? s.#sources : [s];
+        for (let j = 0; j < sources.length; j++) {
+          const source = sources[j] as AbortSignal;
+          ArrayPrototypePush(result.#sources, source);
+          ArrayPrototypePush(source.#dependents, result);
+        }
+      }
+      return result;
+    };
   }
 }
 ObjectDefineProperty(AbortSignal.prototype, Symbol.toStringTag, { value: 'AbortSignal', configurable: true });

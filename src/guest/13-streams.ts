@@ -1,15 +1,21 @@
 /**
  * The Streams standard (https://streams.spec.whatwg.org/) from web-streams-polyfill, a port of the
- * spec's reference implementation, plus TextEncoderStream and TextDecoderStream
+ * spec's reference implementation (vendored and hardened against guests that patch built-ins:
+ * vendor/web-streams-polyfill.mjs), plus TextEncoderStream and TextDecoderStream
  * (https://encoding.spec.whatwg.org/#interface-textencoderstream) built on TransformStream.
  */
 import {
   ByteLengthQueuingStrategy, CountQueuingStrategy, ReadableByteStreamController, ReadableStream, ReadableStreamBYOBReader,
   ReadableStreamBYOBRequest, ReadableStreamDefaultController, ReadableStreamDefaultReader, TransformStream,
-  TransformStreamDefaultController, WritableStream, WritableStreamDefaultController, WritableStreamDefaultWriter,
+  TransformStreamDefaultController, WritableStream, WritableStreamDefaultController, WritableStreamDefaultWriter, type Transformer,
 } from './vendor/web-streams-polyfill.mjs';
-import { ObjectDefineProperty, StringCtor } from './00-primordials.ts';
+import { ObjectDefineProperty, StringCtor, StringPrototypeCharCodeAt, StringPrototypeSlice, uncurry } from './00-primordials.ts';
 import { TextDecoder, utf8Encode } from './06-encoding.ts';
+
+type Enqueue<T> = (controller: TransformStreamDefaultController<T>, chunk: T) => void;
+const ControllerEnqueue = uncurry(TransformStreamDefaultController.prototype.enqueue) as Enqueue<unknown>;
+const TextDecoderPrototypeDecode = uncurry(TextDecoder.prototype.decode);
+const STREAM = { __proto__: null, stream: true } as { stream: boolean };
 
 /** https://encoding.spec.whatwg.org/#interface-textencoderstream */
 export class TextEncoderStream {
@@ -17,17 +23,18 @@ export class TextEncoderStream {
   constructor() {
     let pendingHigh = '';
     this.#transform = new TransformStream<string, Uint8Array>({
-      transform(chunk, controller) {
+      __proto__: null,
+      transform(chunk: string, controller: TransformStreamDefaultController<Uint8Array>) {
         let s = pendingHigh + StringCtor(chunk);
         pendingHigh = '';
-        const last = s.charCodeAt(s.length - 1);
-        if (last >= 0xd800 && last <= 0xdbff) { pendingHigh = s.slice(-1); s = s.slice(0, -1); }
-        if (s.length > 0) controller.enqueue(utf8Encode(s));
+        const last = StringPrototypeCharCodeAt(s, s.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff) { pendingHigh = StringPrototypeSlice(s, -1); s = StringPrototypeSlice(s, 0, -1); }
+        if (s.length > 0) ControllerEnqueue(controller, utf8Encode(s));
       },
-      flush(controller) {
-        if (pendingHigh !== '') controller.enqueue(new Uint8Array([0xef, 0xbf, 0xbd]));
+      flush(controller: TransformStreamDefaultController<Uint8Array>) {
+        if (pendingHigh !== '') ControllerEnqueue(controller, utf8Encode('\uFFFD'));
       },
-    });
+    } as Transformer<string, Uint8Array>);
   }
   get encoding(): string { return 'utf-8'; }
   get readable(): ReadableStream<Uint8Array> { return this.#transform.readable; }
@@ -43,15 +50,16 @@ export class TextDecoderStream {
     const decoder = new TextDecoder(label, options);
     this.#decoder = decoder;
     this.#transform = new TransformStream<ArrayBuffer | ArrayBufferView, string>({
-      transform(chunk, controller) {
-        const text = decoder.decode(chunk, { stream: true });
-        if (text !== '') controller.enqueue(text);
+      __proto__: null,
+      transform(chunk: ArrayBuffer | ArrayBufferView, controller: TransformStreamDefaultController<string>) {
+        const text = TextDecoderPrototypeDecode(decoder, chunk, STREAM);
+        if (text !== '') ControllerEnqueue(controller, text);
       },
-      flush(controller) {
-        const text = decoder.decode();
-        if (text !== '') controller.enqueue(text);
+      flush(controller: TransformStreamDefaultController<string>) {
+        const text = TextDecoderPrototypeDecode(decoder);
+        if (text !== '') ControllerEnqueue(controller, text);
       },
-    });
+    } as Transformer<ArrayBuffer | ArrayBufferView, string>);
   }
   get encoding(): string { return this.#decoder.encoding; }
   get fatal(): boolean { return this.#decoder.fatal; }

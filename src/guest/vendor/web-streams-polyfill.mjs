@@ -8,6 +8,107 @@
 // Vendored for islet from the npm package web-streams-polyfill 4.3.0, dist/ponyfill.mjs (full
 // licence: web-streams-polyfill.LICENSE beside this file). The published file is minified; this
 // copy was reformatted by esbuild 0.28 (whitespace, and renamed shadowed locals such as e2 for e).
+//
+// Hardened for islet by hand, so that a guest that patches built-ins (Array.prototype,
+// Promise.prototype, Object.prototype, Function.prototype, typed arrays, the global constructors)
+// after the prelude loaded can neither break nor hijack the streams:
+// - every built-in used at run time is one captured when the prelude loads (../00-primordials.ts);
+//   no Function.prototype call/apply, array methods on internal lists, Object.create/hasOwnProperty
+//   or typed-array members looked up at run time, no global looked up by name;
+// - promises are chained with promiseThen (../01-promise.ts), whose new promise is a %Promise%
+//   whatever the guest did to Promise.prototype.constructor or Promise[Symbol.species]; no
+//   internal promise is resolved with a promise (that would look up its `then`), and the polyfill's
+//   own iterator results are null-prototype objects (no `then` lookup when they resolve a promise);
+//   uponPromise (`h`) is one `then` whose steps swallow their exceptions, not a second `then` that
+//   marks the first one's promise handled.
+//   Results the standard hands to guest code (read() results, async-iterator results) stay
+//   ordinary objects, as the standard says;
+// - "a promise resolved with x" is PromiseResolve(x), as the standard says (the polyfill wrapped
+//   every value in a new promise, which looked up `then` on a guest's own promises);
+// - internal default dictionaries are `undefined` (the standard reads no member of a missing
+//   dictionary, the polyfill read them from `{}` and so from Object.prototype);
+// - views are measured with the captured typed-array and DataView getters, their constructor is
+//   taken from their [[TypedArrayName]] (not their `constructor` property), and ArrayBuffers are
+//   copied without ArrayBuffer.prototype.slice (which looks up a species);
+// - brand checks use Object.hasOwn and the captured Function.prototype[Symbol.hasInstance];
+// - every internal `_field` is an own data property from the moment its object is made (a class
+//   field; the classes whose constructors guests cannot call take a private token instead of
+//   being made with Object.create), so assigning or reading it never reaches an accessor a guest
+//   put on Object.prototype under that name;
+// - pipeTo's signal is a real AbortSignal whose abort steps are added as an abort algorithm (not
+//   an event listener), and aborts with the platform's DOMException;
+// - islet additions at the end of the file give the platform's own consumers (Fetch bodies) reads
+//   with read requests, without promises, as the Fetch standard reads bodies.
+import {
+  ArrayBufferCtor, ArrayBufferIsView, ArrayBufferPrototypeGetByteLength, ArrayBufferPrototypeGetDetached, ArrayBufferPrototypeTransfer,
+  ArrayPrototypePush, DataViewCtor, DataViewPrototypeGetBuffer, DataViewPrototypeGetByteLength, DataViewPrototypeGetByteOffset,
+  FunctionPrototypeSymbolHasInstance, MathMin, NumberCtor, ObjectCreate, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectHasOwn,
+  RangeErrorCtor, ReflectApply, StringCtor, SymbolIterator, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetToStringTag, TypedArrayPrototypeSet, Uint8ArrayCtor,
+  WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas, uncurry,
+} from "../00-primordials.ts";
+import { DOMException } from "../01-dom-exception.ts";
+import { markHandled, newPromise, promiseReject, promiseResolve, promiseThen, queueMicrotaskSafely } from "../01-promise.ts";
+import { AbortController, AbortSignal, addAbortAlgorithm, isAbortSignal, removeAbortAlgorithm } from "../05-abort.ts";
+
+const AbortControllerPrototypeAbort = uncurry(AbortController.prototype.abort);
+const AbortControllerPrototypeGetSignal = uncurry(ObjectGetOwnPropertyDescriptor(AbortController.prototype, "signal").get);
+const AbortSignalPrototypeGetAborted = uncurry(ObjectGetOwnPropertyDescriptor(AbortSignal.prototype, "aborted").get);
+const AbortSignalPrototypeGetReason = uncurry(ObjectGetOwnPropertyDescriptor(AbortSignal.prototype, "reason").get);
+/** The constructor of each typed array, by [[TypedArrayName]] (https://tc39.es/ecma262/#table-the-typedarray-constructors). */
+const TYPED_ARRAY_CONSTRUCTORS = {
+  __proto__: null, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array,
+  BigInt64Array, BigUint64Array, ...(typeof Float16Array === "function" ? { Float16Array } : {}),
+};
+/** Whether an ArrayBufferView is a typed array (else it is a DataView). */
+function isTypedArray(view) {
+  return TypedArrayPrototypeGetToStringTag(view) !== void 0;
+}
+/** A view's [[ViewedArrayBuffer]]. */
+function viewBuffer(view) {
+  return isTypedArray(view) ? TypedArrayPrototypeGetBuffer(view) : DataViewPrototypeGetBuffer(view);
+}
+/** A view's [[ByteOffset]]. */
+function viewByteOffset(view) {
+  return isTypedArray(view) ? TypedArrayPrototypeGetByteOffset(view) : DataViewPrototypeGetByteOffset(view);
+}
+/** A view's [[ByteLength]]. */
+function viewByteLength(view) {
+  return isTypedArray(view) ? TypedArrayPrototypeGetByteLength(view) : DataViewPrototypeGetByteLength(view);
+}
+/** The constructor for views like `view`: %DataView%, or the one its [[TypedArrayName]] names. */
+function viewConstructorOf(view) {
+  const name = TypedArrayPrototypeGetToStringTag(view);
+  return name === void 0 ? DataViewCtor : TYPED_ARRAY_CONSTRUCTORS[name];
+}
+/** `value instanceof C`, without looking up a Symbol.hasInstance a guest may have put on C. */
+function isInstance(C, value) {
+  return FunctionPrototypeSymbolHasInstance(C, value);
+}
+/**
+ * Promises of the polyfill's own that stand for a value a guest gave (a TransformStream's start
+ * promise, the results of the async wrapper of a sync iterator): `c` takes them as they are, since
+ * PromiseResolve would look up their `constructor`.
+ */
+const ownPromises = new WeakSetCtor();
+/** Marks a promise as one of the polyfill's own (see ownPromises). */
+function own(promise) {
+  WeakSetPrototypeAdd(ownPromises, promise);
+  return promise;
+}
+/** Lets the platform construct the classes that guests may not (controllers, BYOB requests) or must construct otherwise. */
+const INTERNAL = ObjectCreate(null);
+const FIELD = { __proto__: null, value: void 0, writable: true, enumerable: true, configurable: true };
+/** Defines the internal fields `names` on `object` as own data properties (undefined): see the note above. */
+function fields(object, names) {
+  for (let i = 0; i < names.length; i++) ObjectDefineProperty(object, names[i], FIELD);
+}
+/** Settles `resolve`/`reject` as `promise` settles (resolving with a promise would look up its `then`). */
+function settleAs(promise, resolve, reject) {
+  f(promise, () => {
+    resolve(void 0);
+  }, reject);
+}
 function e() {
 }
 function t(e2) {
@@ -16,25 +117,35 @@ function t(e2) {
 const r = e;
 function o(e2, t2) {
   try {
-    Object.defineProperty(e2, "name", { value: t2, configurable: true });
+    ObjectDefineProperty(e2, "name", { __proto__: null, value: t2, configurable: true });
   } catch (e3) {
   }
 }
-const n = Promise, i = Promise.resolve.bind(n), a = Promise.prototype.then, s = Promise.reject.bind(n), l = i;
+const l = promiseResolve;
 function u(e2) {
-  return new n(e2);
+  return newPromise(e2);
 }
 function c(e2) {
-  return u((t2) => t2(e2));
+  return null !== e2 && "object" == typeof e2 && WeakSetPrototypeHas(ownPromises, e2) ? e2 : promiseResolve(e2);
 }
 function d(e2) {
-  return s(e2);
+  return promiseReject(e2);
 }
 function f(e2, t2, r2) {
-  return a.call(e2, t2, r2);
+  return promiseThen(e2, t2, r2);
 }
 function h(e2, t2, o2) {
-  f(f(e2, t2, o2), void 0, r);
+  f(e2, void 0 === t2 ? void 0 : (n2) => {
+    try {
+      t2(n2);
+    } catch (i2) {
+    }
+  }, void 0 === o2 ? r : (n2) => {
+    try {
+      o2(n2);
+    } catch (i2) {
+    }
+  });
 }
 function b(e2, t2) {
   h(e2, t2);
@@ -46,19 +157,12 @@ function m(e2, t2, r2) {
   return f(e2, t2, r2);
 }
 function p(e2) {
-  f(e2, void 0, r);
+  markHandled(e2);
 }
-let y = (e2) => {
-  if ("function" == typeof queueMicrotask) y = queueMicrotask;
-  else {
-    const e3 = c(void 0);
-    y = (t2) => f(e3, t2);
-  }
-  return y(e2);
-};
+const y = queueMicrotaskSafely;
 function S(e2, t2, r2) {
-  if ("function" != typeof e2) throw new TypeError("Argument is not a function");
-  return Function.prototype.apply.call(e2, t2, r2);
+  if ("function" != typeof e2) throw new TypeErrorCtor("Argument is not a function");
+  return ReflectApply(e2, t2, r2);
 }
 function g(e2, t2, r2) {
   try {
@@ -68,6 +172,10 @@ function g(e2, t2, r2) {
   }
 }
 class v {
+  _cursor;
+  _size;
+  _front;
+  _back;
   constructor() {
     this._cursor = 0, this._size = 0, this._front = { _elements: [], _next: void 0 }, this._back = this._front, this._cursor = 0, this._size = 0;
   }
@@ -77,7 +185,7 @@ class v {
   push(e2) {
     const t2 = this._back;
     let r2 = t2;
-    16383 === t2._elements.length && (r2 = { _elements: [], _next: void 0 }), t2._elements.push(e2), r2 !== t2 && (this._back = r2, t2._next = r2), ++this._size;
+    16383 === t2._elements.length && (r2 = { _elements: [], _next: void 0 }), ArrayPrototypePush(t2._elements, e2), r2 !== t2 && (this._back = r2, t2._next = r2), ++this._size;
   }
   shift() {
     const e2 = this._front;
@@ -107,12 +215,12 @@ function W(e2, t2) {
 }
 function O(e2) {
   const t2 = e2._ownerReadableStream;
-  "readable" === t2._state ? A(e2, new TypeError("Reader was released and can no longer be used to monitor the stream's closedness")) : (function(e3, t3) {
+  "readable" === t2._state ? A(e2, new TypeErrorCtor("Reader was released and can no longer be used to monitor the stream's closedness")) : (function(e3, t3) {
     k(e3, t3);
-  })(e2, new TypeError("Reader was released and can no longer be used to monitor the stream's closedness")), t2._readableStreamController[q](), t2._reader = void 0, e2._ownerReadableStream = void 0;
+  })(e2, new TypeErrorCtor("Reader was released and can no longer be used to monitor the stream's closedness")), t2._readableStreamController[q](), t2._reader = void 0, e2._ownerReadableStream = void 0;
 }
 function B(e2) {
-  return new TypeError("Cannot " + e2 + " a stream using a released reader");
+  return new TypeErrorCtor("Cannot " + e2 + " a stream using a released reader");
 }
 function j(e2) {
   e2._closedPromise = u((t2, r2) => {
@@ -134,40 +242,40 @@ const D = Number.isFinite || function(e2) {
   return e2 < 0 ? Math.ceil(e2) : Math.floor(e2);
 };
 function L(e2, t2) {
-  if (void 0 !== e2 && ("object" != typeof (r2 = e2) && "function" != typeof r2)) throw new TypeError(`${t2} is not an object.`);
+  if (void 0 !== e2 && ("object" != typeof (r2 = e2) && "function" != typeof r2)) throw new TypeErrorCtor(`${t2} is not an object.`);
   var r2;
 }
 function I(e2, t2) {
-  if ("function" != typeof e2) throw new TypeError(`${t2} is not a function.`);
+  if ("function" != typeof e2) throw new TypeErrorCtor(`${t2} is not a function.`);
 }
 function $(e2, t2) {
   if (!/* @__PURE__ */ (function(e3) {
     return "object" == typeof e3 && null !== e3 || "function" == typeof e3;
-  })(e2)) throw new TypeError(`${t2} is not an object.`);
+  })(e2)) throw new TypeErrorCtor(`${t2} is not an object.`);
 }
 function M(e2, t2, r2) {
-  if (void 0 === e2) throw new TypeError(`Parameter ${t2} is required in '${r2}'.`);
+  if (void 0 === e2) throw new TypeErrorCtor(`Parameter ${t2} is required in '${r2}'.`);
 }
 function Y(e2, t2, r2) {
-  if (void 0 === e2) throw new TypeError(`${t2} is required in '${r2}'.`);
+  if (void 0 === e2) throw new TypeErrorCtor(`${t2} is required in '${r2}'.`);
 }
 function x(e2) {
-  return Number(e2);
+  return NumberCtor(e2);
 }
 function Q(e2) {
   return 0 === e2 ? 0 : e2;
 }
 function N(e2, t2) {
-  const r2 = Number.MAX_SAFE_INTEGER;
-  let o2 = Number(e2);
-  if (o2 = Q(o2), !D(o2)) throw new TypeError(`${t2} is not a finite number`);
+  const r2 = 9007199254740991;
+  let o2 = NumberCtor(e2);
+  if (o2 = Q(o2), !D(o2)) throw new TypeErrorCtor(`${t2} is not a finite number`);
   if (o2 = (function(e3) {
     return Q(F(e3));
-  })(o2), o2 < 0 || o2 > r2) throw new TypeError(`${t2} is outside the accepted range of 0 to ${r2}, inclusive`);
+  })(o2), o2 < 0 || o2 > r2) throw new TypeErrorCtor(`${t2} is outside the accepted range of 0 to ${r2}, inclusive`);
   return D(o2) && 0 !== o2 ? o2 : 0;
 }
 function H(e2, t2) {
-  if (!Ir(e2)) throw new TypeError(`${t2} is not a ReadableStream.`);
+  if (!Ir(e2)) throw new TypeErrorCtor(`${t2} is not a ReadableStream.`);
 }
 function V(e2) {
   return new ReadableStreamDefaultReader(e2);
@@ -187,8 +295,13 @@ function J(e2) {
   return void 0 !== t2 && !!ee(t2);
 }
 class ReadableStreamDefaultReader {
+  _ownerReadableStream;
+  _closedPromise;
+  _closedPromise_resolve;
+  _closedPromise_reject;
+  _readRequests;
   constructor(e2) {
-    if (M(e2, 1, "ReadableStreamDefaultReader"), H(e2, "First parameter"), $r(e2)) throw new TypeError("This stream has already been locked for exclusive reading by another reader");
+    if (M(e2, 1, "ReadableStreamDefaultReader"), H(e2, "First parameter"), $r(e2)) throw new TypeErrorCtor("This stream has already been locked for exclusive reading by another reader");
     E(this, e2), this._readRequests = new v();
   }
   get closed() {
@@ -207,13 +320,16 @@ class ReadableStreamDefaultReader {
     if (!ee(this)) throw ne("releaseLock");
     void 0 !== this._ownerReadableStream && (function(e2) {
       O(e2);
-      const t2 = new TypeError("Reader was released");
+      const t2 = new TypeErrorCtor("Reader was released");
       oe(e2, t2);
     })(this);
   }
 }
 Object.defineProperties(ReadableStreamDefaultReader.prototype, { cancel: { enumerable: true }, read: { enumerable: true }, releaseLock: { enumerable: true }, closed: { enumerable: true } }), o(ReadableStreamDefaultReader.prototype.cancel, "cancel"), o(ReadableStreamDefaultReader.prototype.read, "read"), o(ReadableStreamDefaultReader.prototype.releaseLock, "releaseLock"), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(ReadableStreamDefaultReader.prototype, Symbol.toStringTag, { value: "ReadableStreamDefaultReader", configurable: true });
 class K {
+  _promise;
+  _resolvePromise;
+  _rejectPromise;
   constructor() {
     this._promise = u((e2, t2) => {
       this._resolvePromise = e2, this._rejectPromise = t2;
@@ -230,6 +346,7 @@ class K {
   }
 }
 class Z {
+  _promise;
   constructor() {
     this._promise = void 0;
   }
@@ -244,7 +361,7 @@ class Z {
   }
 }
 function ee(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_readRequests") && e2 instanceof ReadableStreamDefaultReader);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_readRequests") && isInstance(ReadableStreamDefaultReader, e2));
 }
 function te(e2, t2) {
   const r2 = e2._ownerReadableStream;
@@ -261,32 +378,31 @@ function oe(e2, t2) {
   });
 }
 function ne(e2) {
-  return new TypeError(`ReadableStreamDefaultReader.prototype.${e2} can only be used on a ReadableStreamDefaultReader`);
+  return new TypeErrorCtor(`ReadableStreamDefaultReader.prototype.${e2} can only be used on a ReadableStreamDefaultReader`);
 }
 var ie, ae, se;
 function le(e2) {
-  return e2.slice();
+  return [e2[0], e2[1]];
 }
 function ue(e2, t2, r2, o2, n2) {
-  new Uint8Array(e2).set(new Uint8Array(r2, o2, n2), t2);
+  TypedArrayPrototypeSet(new Uint8ArrayCtor(e2), new Uint8ArrayCtor(r2, o2, n2), t2);
 }
-let ce = (e2) => (ce = "function" == typeof e2.transfer ? (e3) => e3.transfer() : "function" == typeof structuredClone ? (e3) => structuredClone(e3, { transfer: [e3] }) : (e3) => e3, ce(e2)), de = (e2) => (de = "boolean" == typeof e2.detached ? (e3) => e3.detached : (e3) => 0 === e3.byteLength, de(e2));
+const ce = (e2) => ArrayBufferPrototypeTransfer(e2), de = (e2) => ArrayBufferPrototypeGetDetached(e2);
 function fe(e2, t2, r2) {
-  if (e2.slice) return e2.slice(t2, r2);
-  const o2 = r2 - t2, n2 = new ArrayBuffer(o2);
+  const o2 = r2 - t2, n2 = new ArrayBufferCtor(o2);
   return ue(n2, 0, e2, t2, o2), n2;
 }
 function he(e2, t2) {
   const r2 = e2[t2];
   if (null != r2) {
-    if ("function" != typeof r2) throw new TypeError(`${String(t2)} is not a function`);
+    if ("function" != typeof r2) throw new TypeErrorCtor(`${StringCtor(t2)} is not a function`);
     return r2;
   }
 }
 function be(e2) {
   try {
     const t2 = e2.done, r2 = e2.value;
-    return f(l(r2), (e3) => ({ done: t2, value: e3 }));
+    return own(f(l(r2), (e3) => ({ __proto__: null, done: t2, value: e3 })));
   } catch (e3) {
     return d(e3);
   }
@@ -301,53 +417,57 @@ function me(e2, r2 = "sync", o2) {
           try {
             t2 = pe(e3);
           } catch (e4) {
-            return d(e4);
+            return own(d(e4));
           }
           return be(t2);
         }, return(r4) {
           let o3;
           try {
             const t2 = he(e3.iterator, "return");
-            if (void 0 === t2) return c({ done: true, value: r4 });
+            if (void 0 === t2) return own(c({ __proto__: null, done: true, value: r4 }));
             o3 = S(t2, e3.iterator, [r4]);
           } catch (e4) {
-            return d(e4);
+            return own(d(e4));
           }
-          return t(o3) ? be(o3) : d(new TypeError("The iterator.return() method must return an object"));
+          return t(o3) ? be(o3) : own(d(new TypeErrorCtor("The iterator.return() method must return an object")));
         } };
         return { iterator: r3, nextMethod: r3.next, done: false };
-      })(me(e2, "sync", he(e2, Symbol.iterator)));
+      })(me(e2, "sync", he(e2, SymbolIterator)));
     }
-  } else o2 = he(e2, Symbol.iterator);
-  if (void 0 === o2) throw new TypeError("The object is not iterable");
+  } else o2 = he(e2, SymbolIterator);
+  if (void 0 === o2) throw new TypeErrorCtor("The object is not iterable");
   const n2 = S(o2, e2, []);
-  if (!t(n2)) throw new TypeError("The iterator method must return an object");
+  if (!t(n2)) throw new TypeErrorCtor("The iterator method must return an object");
   return { iterator: n2, nextMethod: n2.next, done: false };
 }
 function pe(e2) {
   const r2 = S(e2.nextMethod, e2.iterator, []);
-  if (!t(r2)) throw new TypeError("The iterator.next() method must return an object");
+  if (!t(r2)) throw new TypeErrorCtor("The iterator.next() method must return an object");
   return r2;
 }
 class ye {
+  _ongoingPromise;
+  _isFinished;
+  _reader;
+  _preventCancel;
   constructor(e2, t2) {
     this._ongoingPromise = void 0, this._isFinished = false, this._reader = e2, this._preventCancel = t2;
   }
   next() {
     const e2 = () => this._nextSteps();
-    return this._ongoingPromise = this._ongoingPromise ? m(this._ongoingPromise, e2, e2) : e2(), this._ongoingPromise;
+    return this._ongoingPromise = this._ongoingPromise ? afterSettled(this._ongoingPromise, e2) : e2(), this._ongoingPromise;
   }
   return(e2) {
     const t2 = () => this._returnSteps(e2);
-    return this._ongoingPromise = this._ongoingPromise ? m(this._ongoingPromise, t2, t2) : t2(), this._ongoingPromise;
+    return this._ongoingPromise = this._ongoingPromise ? afterSettled(this._ongoingPromise, t2) : t2(), this._ongoingPromise;
   }
   _nextSteps() {
-    if (this._isFinished) return Promise.resolve({ value: void 0, done: true });
+    if (this._isFinished) return l({ value: void 0, done: true });
     const e2 = this._reader, t2 = new Se(this);
     return te(e2, t2), t2._promise;
   }
   _returnSteps(e2) {
-    if (this._isFinished) return Promise.resolve({ value: e2, done: true });
+    if (this._isFinished) return l({ value: e2, done: true });
     this._isFinished = true;
     const t2 = this._reader;
     if (!this._preventCancel) {
@@ -357,7 +477,27 @@ class ye {
     return O(t2), c({ value: e2, done: true });
   }
 }
+/**
+ * A promise for what the promise `steps` returns, once `promise` settled (either way): the
+ * reaction settles as that promise settles, rather than being resolved with it.
+ */
+function afterSettled(promise, steps) {
+  return u((e2, t2) => {
+    const r2 = () => {
+      try {
+        f(steps(), e2, t2);
+      } catch (o2) {
+        t2(o2);
+      }
+    };
+    f(promise, r2, r2);
+  });
+}
 class Se {
+  _iterator;
+  _promise;
+  _resolvePromise;
+  _rejectPromise;
   constructor(e2) {
     this._iterator = e2, this._promise = u((e3, t2) => {
       this._resolvePromise = e3, this._rejectPromise = t2;
@@ -384,30 +524,30 @@ const ge = { next() {
 } };
 function ve(e2) {
   if (!t(e2)) return false;
-  if (!Object.prototype.hasOwnProperty.call(e2, "_asyncIteratorImpl")) return false;
+  if (!ObjectHasOwn(e2, "_asyncIteratorImpl")) return false;
   try {
-    return e2._asyncIteratorImpl instanceof ye;
+    return isInstance(ye, e2._asyncIteratorImpl);
   } catch (e3) {
     return false;
   }
 }
 function we(e2) {
-  return new TypeError(`ReadableStreamAsyncIterator.${e2} can only be used on a ReadableSteamAsyncIterator`);
+  return new TypeErrorCtor(`ReadableStreamAsyncIterator.${e2} can only be used on a ReadableSteamAsyncIterator`);
 }
 Object.defineProperty(ge, _e, { enumerable: false });
 const Re = Number.isNaN || function(e2) {
   return e2 != e2;
 };
 function Te(e2) {
-  const t2 = fe(e2.buffer, e2.byteOffset, e2.byteOffset + e2.byteLength);
-  return new Uint8Array(t2);
+  const t2 = fe(viewBuffer(e2), viewByteOffset(e2), viewByteOffset(e2) + viewByteLength(e2));
+  return new Uint8ArrayCtor(t2);
 }
 function Pe(e2) {
   const t2 = e2._queue.shift();
   return e2._queueTotalSize -= t2.size, e2._queueTotalSize < 0 && (e2._queueTotalSize = 0), t2.value;
 }
 function Ce(e2, t2, r2) {
-  if ("number" != typeof (o2 = r2) || Re(o2) || o2 < 0 || r2 === 1 / 0) throw new RangeError("Size must be a finite, non-NaN, non-negative number.");
+  if ("number" != typeof (o2 = r2) || Re(o2) || o2 < 0 || r2 === 1 / 0) throw new RangeErrorCtor("Size must be a finite, non-NaN, non-negative number.");
   var o2;
   e2._queue.push({ value: t2, size: r2 }), e2._queueTotalSize += r2;
 }
@@ -415,14 +555,16 @@ function qe(e2) {
   e2._queue = new v(), e2._queueTotalSize = 0;
 }
 function Ee(e2) {
-  return e2 === DataView;
+  return e2 === DataViewCtor;
 }
 function We(e2) {
   return Ee(e2) ? 1 : e2.BYTES_PER_ELEMENT;
 }
 class ReadableStreamBYOBRequest {
-  constructor() {
-    throw new TypeError("Illegal constructor");
+  _associatedReadableByteStreamController;
+  _view;
+  constructor(e2 = void 0) {
+    if (e2 !== INTERNAL) throw new TypeErrorCtor("Illegal constructor");
   }
   get view() {
     if (!Be(this)) throw ot("view");
@@ -430,22 +572,35 @@ class ReadableStreamBYOBRequest {
   }
   respond(e2) {
     if (!Be(this)) throw ot("respond");
-    if (M(e2, 1, "respond"), e2 = N(e2, "First parameter"), void 0 === this._associatedReadableByteStreamController) throw new TypeError("This BYOB request has been invalidated");
-    if (de(this._view.buffer)) throw new TypeError("The BYOB request's buffer has been detached and so cannot be used as a response");
+    if (M(e2, 1, "respond"), e2 = N(e2, "First parameter"), void 0 === this._associatedReadableByteStreamController) throw new TypeErrorCtor("This BYOB request has been invalidated");
+    if (de(viewBuffer(this._view))) throw new TypeErrorCtor("The BYOB request's buffer has been detached and so cannot be used as a response");
     et(this._associatedReadableByteStreamController, e2);
   }
   respondWithNewView(e2) {
     if (!Be(this)) throw ot("respondWithNewView");
-    if (M(e2, 1, "respondWithNewView"), !ArrayBuffer.isView(e2)) throw new TypeError("You can only respond with array buffer views");
-    if (void 0 === this._associatedReadableByteStreamController) throw new TypeError("This BYOB request has been invalidated");
-    if (de(e2.buffer)) throw new TypeError("The given view's buffer has been detached and so cannot be used as a response");
+    if (M(e2, 1, "respondWithNewView"), !ArrayBufferIsView(e2)) throw new TypeErrorCtor("You can only respond with array buffer views");
+    if (void 0 === this._associatedReadableByteStreamController) throw new TypeErrorCtor("This BYOB request has been invalidated");
+    if (de(viewBuffer(e2))) throw new TypeErrorCtor("The given view's buffer has been detached and so cannot be used as a response");
     tt(this._associatedReadableByteStreamController, e2);
   }
 }
 Object.defineProperties(ReadableStreamBYOBRequest.prototype, { respond: { enumerable: true }, respondWithNewView: { enumerable: true }, view: { enumerable: true } }), o(ReadableStreamBYOBRequest.prototype.respond, "respond"), o(ReadableStreamBYOBRequest.prototype.respondWithNewView, "respondWithNewView"), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(ReadableStreamBYOBRequest.prototype, Symbol.toStringTag, { value: "ReadableStreamBYOBRequest", configurable: true });
 class ReadableByteStreamController {
-  constructor() {
-    throw new TypeError("Illegal constructor");
+  _controlledReadableByteStream;
+  _pullAgain;
+  _pulling;
+  _byobRequest;
+  _queue;
+  _queueTotalSize;
+  _closeRequested;
+  _started;
+  _strategyHWM;
+  _pullAlgorithm;
+  _cancelAlgorithm;
+  _autoAllocateChunkSize;
+  _pendingPullIntos;
+  constructor(e2 = void 0) {
+    if (e2 !== INTERNAL) throw new TypeErrorCtor("Illegal constructor");
   }
   get byobRequest() {
     if (!Oe(this)) throw nt("byobRequest");
@@ -457,19 +612,19 @@ class ReadableByteStreamController {
   }
   close() {
     if (!Oe(this)) throw nt("close");
-    if (this._closeRequested) throw new TypeError("The stream has already been closed; do not close it again!");
+    if (this._closeRequested) throw new TypeErrorCtor("The stream has already been closed; do not close it again!");
     const e2 = this._controlledReadableByteStream._state;
-    if ("readable" !== e2) throw new TypeError(`The stream (in ${e2} state) is not in the readable state and cannot be closed`);
+    if ("readable" !== e2) throw new TypeErrorCtor(`The stream (in ${e2} state) is not in the readable state and cannot be closed`);
     Ue(this);
   }
   enqueue(e2) {
     if (!Oe(this)) throw nt("enqueue");
-    if (M(e2, 1, "enqueue"), !ArrayBuffer.isView(e2)) throw new TypeError("chunk must be an array buffer view");
-    if (0 === e2.byteLength) throw new TypeError("chunk must have non-zero byteLength");
-    if (0 === e2.buffer.byteLength) throw new TypeError("chunk's buffer must have non-zero byteLength");
-    if (this._closeRequested) throw new TypeError("stream is closed or draining");
+    if (M(e2, 1, "enqueue"), !ArrayBufferIsView(e2)) throw new TypeErrorCtor("chunk must be an array buffer view");
+    if (0 === viewByteLength(e2)) throw new TypeErrorCtor("chunk must have non-zero byteLength");
+    if (0 === ArrayBufferPrototypeGetByteLength(viewBuffer(e2))) throw new TypeErrorCtor("chunk's buffer must have non-zero byteLength");
+    if (this._closeRequested) throw new TypeErrorCtor("stream is closed or draining");
     const t2 = this._controlledReadableByteStream._state;
-    if ("readable" !== t2) throw new TypeError(`The stream (in ${t2} state) is not in the readable state and cannot be enqueued to`);
+    if ("readable" !== t2) throw new TypeErrorCtor(`The stream (in ${t2} state) is not in the readable state and cannot be enqueued to`);
     Ge(this, e2);
   }
   error(e2 = void 0) {
@@ -488,11 +643,11 @@ class ReadableByteStreamController {
     if (void 0 !== r2) {
       let t3;
       try {
-        t3 = new ArrayBuffer(r2);
+        t3 = new ArrayBufferCtor(r2);
       } catch (t4) {
         return void e2._errorSteps(t4);
       }
-      const o2 = { buffer: t3, bufferByteLength: r2, byteOffset: 0, byteLength: r2, bytesFilled: 0, minimumFill: 1, elementSize: 1, viewConstructor: Uint8Array, readerType: "default" };
+      const o2 = { buffer: t3, bufferByteLength: r2, byteOffset: 0, byteLength: r2, bytesFilled: 0, minimumFill: 1, elementSize: 1, viewConstructor: Uint8ArrayCtor, readerType: "default" };
       this._pendingPullIntos.push(o2);
     }
     U(t2, e2), je(this);
@@ -508,10 +663,10 @@ class ReadableByteStreamController {
   }
 }
 function Oe(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_controlledReadableByteStream") && e2 instanceof ReadableByteStreamController);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_controlledReadableByteStream") && isInstance(ReadableByteStreamController, e2));
 }
 function Be(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_associatedReadableByteStreamController") && e2 instanceof ReadableStreamBYOBRequest);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_associatedReadableByteStreamController") && isInstance(ReadableStreamBYOBRequest, e2));
 }
 function je(e2) {
   const t2 = (function(e3) {
@@ -565,13 +720,13 @@ function Ie(e2, t2) {
   t2.bytesFilled > 0 && Le(e2, t2.buffer, t2.byteOffset, t2.bytesFilled), He(e2);
 }
 function $e(e2, t2) {
-  const r2 = Math.min(e2._queueTotalSize, t2.byteLength - t2.bytesFilled), o2 = t2.bytesFilled + r2;
+  const r2 = MathMin(e2._queueTotalSize, t2.byteLength - t2.bytesFilled), o2 = t2.bytesFilled + r2;
   let n2 = r2, i2 = false;
   const a2 = o2 - o2 % t2.elementSize;
   a2 >= t2.minimumFill && (n2 = a2 - t2.bytesFilled, i2 = true);
   const s2 = e2._queue;
   for (; n2 > 0; ) {
-    const r3 = s2.peek(), o3 = Math.min(n2, r3.byteLength), i3 = t2.byteOffset + t2.bytesFilled;
+    const r3 = s2.peek(), o3 = MathMin(n2, r3.byteLength), i3 = t2.byteOffset + t2.bytesFilled;
     ue(t2.buffer, i3, r3.buffer, r3.byteOffset, o3), r3.byteLength === o3 ? s2.shift() : (r3.byteOffset += o3, r3.byteLength -= o3), e2._queueTotalSize -= o3, Me(e2, o3, t2), n2 -= o3;
   }
   return i2;
@@ -589,7 +744,7 @@ function Qe(e2) {
   const t2 = [];
   for (; e2._pendingPullIntos.length > 0 && 0 !== e2._queueTotalSize; ) {
     const r2 = e2._pendingPullIntos.peek();
-    $e(e2, r2) && (He(e2), t2.push(r2));
+    $e(e2, r2) && (He(e2), ArrayPrototypePush(t2, r2));
   }
   return t2;
 }
@@ -601,7 +756,7 @@ function Ne(e2, t2) {
     const r3 = e3._controlledReadableByteStream;
     if (ut(r3)) {
       const t4 = [];
-      for (; t4.length < lt(r3); ) t4.push(He(e3));
+      for (; t4.length < lt(r3); ) ArrayPrototypePush(t4, He(e3));
       ze(r3, t4);
     }
   })(e2, r2) : (function(e3, t3, r3) {
@@ -635,7 +790,7 @@ function Ue(e2) {
     if (e2._pendingPullIntos.length > 0) {
       const t3 = e2._pendingPullIntos.peek();
       if (t3.bytesFilled % t3.elementSize !== 0) {
-        const t4 = new TypeError("Insufficient bytes to fill elements in the given buffer");
+        const t4 = new TypeErrorCtor("Insufficient bytes to fill elements in the given buffer");
         throw Xe(e2, t4), t4;
       }
     }
@@ -645,12 +800,12 @@ function Ue(e2) {
 function Ge(e2, t2) {
   const r2 = e2._controlledReadableByteStream;
   if (e2._closeRequested || "readable" !== r2._state) return;
-  const { buffer: o2, byteOffset: n2, byteLength: i2 } = t2;
-  if (de(o2)) throw new TypeError("chunk's buffer is detached and so cannot be enqueued");
+  const o2 = viewBuffer(t2), n2 = viewByteOffset(t2), i2 = viewByteLength(t2);
+  if (de(o2)) throw new TypeErrorCtor("chunk's buffer is detached and so cannot be enqueued");
   const a2 = ce(o2);
   if (e2._pendingPullIntos.length > 0) {
     const t3 = e2._pendingPullIntos.peek();
-    if (de(t3.buffer)) throw new TypeError("The BYOB request's buffer has been detached and so cannot be filled with an enqueued chunk");
+    if (de(t3.buffer)) throw new TypeErrorCtor("The BYOB request's buffer has been detached and so cannot be filled with an enqueued chunk");
     xe(e2), t3.buffer = ce(t3.buffer), "none" === t3.readerType && Ie(e2, t3);
   }
   if (J(r2)) if ((function(e3) {
@@ -662,7 +817,7 @@ function Ge(e2, t2) {
   })(e2), 0 === X(r2)) Fe(e2, a2, n2, i2);
   else {
     e2._pendingPullIntos.length > 0 && He(e2);
-    G(r2, new Uint8Array(a2, n2, i2), false);
+    G(r2, new Uint8ArrayCtor(a2, n2, i2), false);
   }
   else if (ut(r2)) {
     Fe(e2, a2, n2, i2);
@@ -677,12 +832,12 @@ function Xe(e2, t2) {
 function Je(e2, t2) {
   const r2 = e2._queue.shift();
   e2._queueTotalSize -= r2.byteLength, Ye(e2);
-  const o2 = new Uint8Array(r2.buffer, r2.byteOffset, r2.byteLength);
+  const o2 = new Uint8ArrayCtor(r2.buffer, r2.byteOffset, r2.byteLength);
   t2._chunkSteps(o2);
 }
 function Ke(e2) {
   if (null === e2._byobRequest && e2._pendingPullIntos.length > 0) {
-    const t2 = e2._pendingPullIntos.peek(), r2 = new Uint8Array(t2.buffer, t2.byteOffset + t2.bytesFilled, t2.byteLength - t2.bytesFilled), o2 = Object.create(ReadableStreamBYOBRequest.prototype);
+    const t2 = e2._pendingPullIntos.peek(), r2 = new Uint8ArrayCtor(t2.buffer, t2.byteOffset + t2.bytesFilled, t2.byteLength - t2.bytesFilled), o2 = new ReadableStreamBYOBRequest(INTERNAL);
     !(function(e3, t3, r3) {
       e3._associatedReadableByteStreamController = t3, e3._view = r3;
     })(o2, e2, r2), e2._byobRequest = o2;
@@ -696,36 +851,36 @@ function Ze(e2) {
 function et(e2, t2) {
   const r2 = e2._pendingPullIntos.peek();
   if ("closed" === e2._controlledReadableByteStream._state) {
-    if (0 !== t2) throw new TypeError("bytesWritten must be 0 when calling respond() on a closed stream");
+    if (0 !== t2) throw new TypeErrorCtor("bytesWritten must be 0 when calling respond() on a closed stream");
   } else {
-    if (0 === t2) throw new TypeError("bytesWritten must be greater than 0 when calling respond() on a readable stream");
-    if (r2.bytesFilled + t2 > r2.byteLength) throw new RangeError("bytesWritten out of range");
+    if (0 === t2) throw new TypeErrorCtor("bytesWritten must be greater than 0 when calling respond() on a readable stream");
+    if (r2.bytesFilled + t2 > r2.byteLength) throw new RangeErrorCtor("bytesWritten out of range");
   }
   r2.buffer = ce(r2.buffer), Ne(e2, t2);
 }
 function tt(e2, t2) {
   const r2 = e2._pendingPullIntos.peek();
   if ("closed" === e2._controlledReadableByteStream._state) {
-    if (0 !== t2.byteLength) throw new TypeError("The view's length must be 0 when calling respondWithNewView() on a closed stream");
-  } else if (0 === t2.byteLength) throw new TypeError("The view's length must be greater than 0 when calling respondWithNewView() on a readable stream");
-  if (r2.byteOffset + r2.bytesFilled !== t2.byteOffset) throw new RangeError("The region specified by view does not match byobRequest");
-  if (r2.bufferByteLength !== t2.buffer.byteLength) throw new RangeError("The buffer of view has different capacity than byobRequest");
-  if (r2.bytesFilled + t2.byteLength > r2.byteLength) throw new RangeError("The region specified by view is larger than byobRequest");
-  const o2 = t2.byteLength;
-  r2.buffer = ce(t2.buffer), Ne(e2, o2);
+    if (0 !== viewByteLength(t2)) throw new TypeErrorCtor("The view's length must be 0 when calling respondWithNewView() on a closed stream");
+  } else if (0 === viewByteLength(t2)) throw new TypeErrorCtor("The view's length must be greater than 0 when calling respondWithNewView() on a readable stream");
+  if (r2.byteOffset + r2.bytesFilled !== viewByteOffset(t2)) throw new RangeErrorCtor("The region specified by view does not match byobRequest");
+  if (r2.bufferByteLength !== ArrayBufferPrototypeGetByteLength(viewBuffer(t2))) throw new RangeErrorCtor("The buffer of view has different capacity than byobRequest");
+  if (r2.bytesFilled + viewByteLength(t2) > r2.byteLength) throw new RangeErrorCtor("The region specified by view is larger than byobRequest");
+  const o2 = viewByteLength(t2);
+  r2.buffer = ce(viewBuffer(t2)), Ne(e2, o2);
 }
 function rt(e2, t2, r2, o2, n2, i2, a2) {
   t2._controlledReadableByteStream = e2, t2._pullAgain = false, t2._pulling = false, t2._byobRequest = null, t2._queue = t2._queueTotalSize = void 0, qe(t2), t2._closeRequested = false, t2._started = false, t2._strategyHWM = i2, t2._pullAlgorithm = o2, t2._cancelAlgorithm = n2, t2._autoAllocateChunkSize = a2, t2._pendingPullIntos = new v(), e2._readableStreamController = t2;
   h(c(r2()), () => (t2._started = true, je(t2), null), (e3) => (Xe(t2, e3), null));
 }
 function ot(e2) {
-  return new TypeError(`ReadableStreamBYOBRequest.prototype.${e2} can only be used on a ReadableStreamBYOBRequest`);
+  return new TypeErrorCtor(`ReadableStreamBYOBRequest.prototype.${e2} can only be used on a ReadableStreamBYOBRequest`);
 }
 function nt(e2) {
-  return new TypeError(`ReadableByteStreamController.prototype.${e2} can only be used on a ReadableByteStreamController`);
+  return new TypeErrorCtor(`ReadableByteStreamController.prototype.${e2} can only be used on a ReadableByteStreamController`);
 }
 function it(e2, t2) {
-  if ("byob" !== (e2 = `${e2}`)) throw new TypeError(`${t2} '${e2}' is not a valid enumeration value for ReadableStreamReaderMode`);
+  if ("byob" !== (e2 = `${e2}`)) throw new TypeErrorCtor(`${t2} '${e2}' is not a valid enumeration value for ReadableStreamReaderMode`);
   return e2;
 }
 function at(e2) {
@@ -743,9 +898,14 @@ function ut(e2) {
 }
 Object.defineProperties(ReadableByteStreamController.prototype, { close: { enumerable: true }, enqueue: { enumerable: true }, error: { enumerable: true }, byobRequest: { enumerable: true }, desiredSize: { enumerable: true } }), o(ReadableByteStreamController.prototype.close, "close"), o(ReadableByteStreamController.prototype.enqueue, "enqueue"), o(ReadableByteStreamController.prototype.error, "error"), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(ReadableByteStreamController.prototype, Symbol.toStringTag, { value: "ReadableByteStreamController", configurable: true });
 class ReadableStreamBYOBReader {
+  _ownerReadableStream;
+  _closedPromise;
+  _closedPromise_resolve;
+  _closedPromise_reject;
+  _readIntoRequests;
   constructor(e2) {
-    if (M(e2, 1, "ReadableStreamBYOBReader"), H(e2, "First parameter"), $r(e2)) throw new TypeError("This stream has already been locked for exclusive reading by another reader");
-    if (!Oe(e2._readableStreamController)) throw new TypeError("Cannot construct a ReadableStreamBYOBReader for a stream not constructed with a byte source");
+    if (M(e2, 1, "ReadableStreamBYOBReader"), H(e2, "First parameter"), $r(e2)) throw new TypeErrorCtor("This stream has already been locked for exclusive reading by another reader");
+    if (!Oe(e2._readableStreamController)) throw new TypeErrorCtor("Cannot construct a ReadableStreamBYOBReader for a stream not constructed with a byte source");
     E(this, e2), this._readIntoRequests = new v();
   }
   get closed() {
@@ -754,12 +914,12 @@ class ReadableStreamBYOBReader {
   cancel(e2 = void 0) {
     return ft(this) ? void 0 === this._ownerReadableStream ? d(B("cancel")) : W(this, e2) : d(_t("cancel"));
   }
-  read(e2, t2 = {}) {
+  read(e2, t2 = void 0) {
     if (!ft(this)) return d(_t("read"));
-    if (!ArrayBuffer.isView(e2)) return d(new TypeError("view must be an array buffer view"));
-    if (0 === e2.byteLength) return d(new TypeError("view must have non-zero byteLength"));
-    if (0 === e2.buffer.byteLength) return d(new TypeError("view's buffer must have non-zero byteLength"));
-    if (de(e2.buffer)) return d(new TypeError("view's buffer has been detached"));
+    if (!ArrayBufferIsView(e2)) return d(new TypeErrorCtor("view must be an array buffer view"));
+    if (0 === viewByteLength(e2)) return d(new TypeErrorCtor("view must have non-zero byteLength"));
+    if (0 === ArrayBufferPrototypeGetByteLength(viewBuffer(e2))) return d(new TypeErrorCtor("view's buffer must have non-zero byteLength"));
+    if (de(viewBuffer(e2))) return d(new TypeErrorCtor("view's buffer has been detached"));
     let r2;
     try {
       r2 = (function(e3, t3) {
@@ -770,17 +930,17 @@ class ReadableStreamBYOBReader {
       return d(e3);
     }
     const o2 = r2.min;
-    if (0 === o2) return d(new TypeError("options.min must be greater than 0"));
+    if (0 === o2) return d(new TypeErrorCtor("options.min must be greater than 0"));
     if ((function(e3) {
-      return Ee(e3.constructor);
+      return Ee(viewConstructorOf(e3));
     })(e2)) {
-      if (o2 > e2.byteLength) return d(new RangeError("options.min must be less than or equal to view's byteLength"));
-    } else if (o2 > e2.length) return d(new RangeError("options.min must be less than or equal to view's length"));
+      if (o2 > viewByteLength(e2)) return d(new RangeErrorCtor("options.min must be less than or equal to view's byteLength"));
+    } else if (o2 > TypedArrayPrototypeGetLength(e2)) return d(new RangeErrorCtor("options.min must be less than or equal to view's length"));
     if (void 0 === this._ownerReadableStream) return d(B("read from"));
     const n2 = (function(e3, t3, r3) {
       const o3 = e3._ownerReadableStream;
       return "errored" === o3._state || (function(e4, t4, r4) {
-        const o4 = e4._controlledReadableByteStream, n3 = We(t4.constructor), { byteLength: i2 } = t4, a2 = r4 * n3;
+        const o4 = e4._controlledReadableByteStream, n3 = We(viewConstructorOf(t4)), a2 = r4 * n3;
         return !(e4._pendingPullIntos.length > 0) && ("closed" === o4._state || e4._queueTotalSize >= a2);
       })(o3._readableStreamController, t3, r3);
     })(this, e2, o2) ? new dt() : new ct();
@@ -790,13 +950,16 @@ class ReadableStreamBYOBReader {
     if (!ft(this)) throw _t("releaseLock");
     void 0 !== this._ownerReadableStream && (function(e2) {
       O(e2);
-      const t2 = new TypeError("Reader was released");
+      const t2 = new TypeErrorCtor("Reader was released");
       bt(e2, t2);
     })(this);
   }
 }
 Object.defineProperties(ReadableStreamBYOBReader.prototype, { cancel: { enumerable: true }, read: { enumerable: true }, releaseLock: { enumerable: true }, closed: { enumerable: true } }), o(ReadableStreamBYOBReader.prototype.cancel, "cancel"), o(ReadableStreamBYOBReader.prototype.read, "read"), o(ReadableStreamBYOBReader.prototype.releaseLock, "releaseLock"), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(ReadableStreamBYOBReader.prototype, Symbol.toStringTag, { value: "ReadableStreamBYOBReader", configurable: true });
 class ct {
+  _promise;
+  _resolvePromise;
+  _rejectPromise;
   constructor() {
     this._promise = u((e2, t2) => {
       this._resolvePromise = e2, this._rejectPromise = t2;
@@ -813,6 +976,7 @@ class ct {
   }
 }
 class dt {
+  _promise;
   constructor() {
     this._promise = void 0;
   }
@@ -827,19 +991,19 @@ class dt {
   }
 }
 function ft(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_readIntoRequests") && e2 instanceof ReadableStreamBYOBReader);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_readIntoRequests") && isInstance(ReadableStreamBYOBReader, e2));
 }
 function ht(e2, t2, r2, o2) {
   const n2 = e2._ownerReadableStream;
   n2._disturbed = true, "errored" === n2._state ? o2._errorSteps(n2._storedError) : (function(e3, t3, r3, o3) {
-    const n3 = e3._controlledReadableByteStream, i2 = t3.constructor, a2 = We(i2), { byteOffset: s2, byteLength: l2 } = t3, u2 = r3 * a2;
+    const n3 = e3._controlledReadableByteStream, i2 = viewConstructorOf(t3), a2 = We(i2), s2 = viewByteOffset(t3), l2 = viewByteLength(t3), u2 = r3 * a2;
     let c2;
     try {
-      c2 = ce(t3.buffer);
+      c2 = ce(viewBuffer(t3));
     } catch (e4) {
       return void o3._errorSteps(e4);
     }
-    const d2 = { buffer: c2, bufferByteLength: c2.byteLength, byteOffset: s2, byteLength: l2, bytesFilled: 0, minimumFill: u2, elementSize: a2, viewConstructor: i2, readerType: "byob" };
+    const d2 = { buffer: c2, bufferByteLength: ArrayBufferPrototypeGetByteLength(c2), byteOffset: s2, byteLength: l2, bytesFilled: 0, minimumFill: u2, elementSize: a2, viewConstructor: i2, readerType: "byob" };
     if (e3._pendingPullIntos.length > 0) return e3._pendingPullIntos.push(d2), void st(n3, o3);
     if ("closed" === n3._state) {
       const e4 = new i2(d2.buffer, d2.byteOffset, 0);
@@ -851,7 +1015,7 @@ function ht(e2, t2, r2, o2) {
         return Ye(e3), void o3._chunkSteps(t4);
       }
       if (e3._closeRequested) {
-        const t4 = new TypeError("Insufficient bytes to fill elements in the given buffer");
+        const t4 = new TypeErrorCtor("Insufficient bytes to fill elements in the given buffer");
         return Xe(e3, t4), void o3._errorSteps(t4);
       }
     }
@@ -865,12 +1029,12 @@ function bt(e2, t2) {
   });
 }
 function _t(e2) {
-  return new TypeError(`ReadableStreamBYOBReader.prototype.${e2} can only be used on a ReadableStreamBYOBReader`);
+  return new TypeErrorCtor(`ReadableStreamBYOBReader.prototype.${e2} can only be used on a ReadableStreamBYOBReader`);
 }
 function mt(e2, t2) {
   const { highWaterMark: r2 } = e2;
   if (void 0 === r2) return t2;
-  if (Re(r2) || r2 < 0) throw new RangeError("Invalid highWaterMark");
+  if (Re(r2) || r2 < 0) throw new RangeErrorCtor("Invalid highWaterMark");
   return r2;
 }
 function pt(e2) {
@@ -898,10 +1062,21 @@ function Rt(e2, t2, r2) {
   return I(e2, r2), (r3, o2) => g(e2, t2, [r3, o2]);
 }
 function Tt(e2, t2) {
-  if (!qt(e2)) throw new TypeError(`${t2} is not a WritableStream.`);
+  if (!qt(e2)) throw new TypeErrorCtor(`${t2} is not a WritableStream.`);
 }
 class WritableStream {
-  constructor(e2 = {}, t2 = {}) {
+  _state;
+  _storedError;
+  _writer;
+  _writableStreamController;
+  _writeRequests;
+  _inFlightWriteRequest;
+  _closeRequest;
+  _inFlightCloseRequest;
+  _pendingAbortRequest;
+  _backpressure;
+  constructor(e2 = void 0, t2 = void 0) {
+    if (e2 === INTERNAL) return;
     void 0 === e2 ? e2 = null : $(e2, "First parameter");
     const r2 = yt(t2, "Second parameter"), o2 = (function(e3, t3) {
       L(e3, t3);
@@ -909,10 +1084,10 @@ class WritableStream {
       return { abort: void 0 === r3 ? void 0 : gt(r3, e3, `${t3} has member 'abort' that`), close: void 0 === o3 ? void 0 : vt(o3, e3, `${t3} has member 'close' that`), start: void 0 === n3 ? void 0 : wt(n3, e3, `${t3} has member 'start' that`), write: void 0 === a2 ? void 0 : Rt(a2, e3, `${t3} has member 'write' that`), type: i2 };
     })(e2, "First parameter");
     Ct(this);
-    if (void 0 !== o2.type) throw new RangeError("Invalid type is specified");
+    if (void 0 !== o2.type) throw new RangeErrorCtor("Invalid type is specified");
     const n2 = pt(r2);
     !(function(e3, t3, r3, o3) {
-      const n3 = Object.create(WritableStreamDefaultController.prototype);
+      const n3 = new WritableStreamDefaultController(INTERNAL);
       let i2, a2, s2, l2;
       i2 = void 0 !== t3.start ? () => t3.start(n3) : () => {
       };
@@ -927,10 +1102,10 @@ class WritableStream {
     return Et(this);
   }
   abort(e2 = void 0) {
-    return qt(this) ? Et(this) ? d(new TypeError("Cannot abort a stream that already has a writer")) : Wt(this, e2) : d(Kt("abort"));
+    return qt(this) ? Et(this) ? d(new TypeErrorCtor("Cannot abort a stream that already has a writer")) : Wt(this, e2) : d(Kt("abort"));
   }
   close() {
-    return qt(this) ? Et(this) ? d(new TypeError("Cannot close a stream that already has a writer")) : At(this) ? d(new TypeError("Cannot close an already-closing stream")) : Ot(this) : d(Kt("close"));
+    return qt(this) ? Et(this) ? d(new TypeErrorCtor("Cannot close a stream that already has a writer")) : At(this) ? d(new TypeErrorCtor("Cannot close an already-closing stream")) : Ot(this) : d(Kt("close"));
   }
   getWriter() {
     if (!qt(this)) throw Kt("getWriter");
@@ -944,7 +1119,7 @@ function Ct(e2) {
   e2._state = "writable", e2._storedError = void 0, e2._writer = void 0, e2._writableStreamController = void 0, e2._writeRequests = new v(), e2._inFlightWriteRequest = void 0, e2._closeRequest = void 0, e2._inFlightCloseRequest = void 0, e2._pendingAbortRequest = void 0, e2._backpressure = false;
 }
 function qt(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_writableStreamController") && e2 instanceof WritableStream);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_writableStreamController") && isInstance(WritableStream, e2));
 }
 function Et(e2) {
   return void 0 !== e2._writer;
@@ -952,7 +1127,7 @@ function Et(e2) {
 function Wt(e2, t2) {
   var r2;
   if ("closed" === e2._state || "errored" === e2._state) return c(void 0);
-  e2._writableStreamController._abortReason = t2, null === (r2 = e2._writableStreamController._abortController) || void 0 === r2 || r2.abort(t2);
+  e2._writableStreamController._abortReason = t2, null === (r2 = e2._writableStreamController._abortController) || void 0 === r2 || AbortControllerPrototypeAbort(r2, t2);
   const o2 = e2._state;
   if ("closed" === o2 || "errored" === o2) return c(void 0);
   if (void 0 !== e2._pendingAbortRequest) return e2._pendingAbortRequest._promise;
@@ -965,7 +1140,7 @@ function Wt(e2, t2) {
 }
 function Ot(e2) {
   const t2 = e2._state;
-  if ("closed" === t2 || "errored" === t2) return d(new TypeError(`The stream (in ${t2} state) is not in the writable state and cannot be closed`));
+  if ("closed" === t2 || "errored" === t2) return d(new TypeErrorCtor(`The stream (in ${t2} state) is not in the writable state and cannot be closed`));
   const r2 = u((t3, r3) => {
     const o3 = { _resolve: t3, _reject: r3 };
     e2._closeRequest = o3;
@@ -1011,8 +1186,17 @@ function Dt(e2, t2) {
 }
 Object.defineProperties(WritableStream.prototype, { abort: { enumerable: true }, close: { enumerable: true }, getWriter: { enumerable: true }, locked: { enumerable: true } }), o(WritableStream.prototype.abort, "abort"), o(WritableStream.prototype.close, "close"), o(WritableStream.prototype.getWriter, "getWriter"), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(WritableStream.prototype, Symbol.toStringTag, { value: "WritableStream", configurable: true });
 class WritableStreamDefaultWriter {
+  _ownerWritableStream;
+  _closedPromise;
+  _closedPromise_resolve;
+  _closedPromise_reject;
+  _closedPromiseState;
+  _readyPromise;
+  _readyPromise_resolve;
+  _readyPromise_reject;
+  _readyPromiseState;
   constructor(e2) {
-    if (M(e2, 1, "WritableStreamDefaultWriter"), Tt(e2, "First parameter"), Et(e2)) throw new TypeError("This stream has already been locked for exclusive writing by another writer");
+    if (M(e2, 1, "WritableStreamDefaultWriter"), Tt(e2, "First parameter"), Et(e2)) throw new TypeErrorCtor("This stream has already been locked for exclusive writing by another writer");
     this._ownerWritableStream = e2, e2._writer = this;
     const t2 = e2._state;
     if ("writable" === t2) !At(e2) && e2._backpressure ? ar(this) : lr(this), rr(this);
@@ -1048,7 +1232,7 @@ class WritableStreamDefaultWriter {
   close() {
     if (!Ft(this)) return d(er("close"));
     const e2 = this._ownerWritableStream;
-    return void 0 === e2 ? d(tr("close")) : At(e2) ? d(new TypeError("Cannot close an already-closing stream")) : Lt(this);
+    return void 0 === e2 ? d(tr("close")) : At(e2) ? d(new TypeErrorCtor("Cannot close an already-closing stream")) : Lt(this);
   }
   releaseLock() {
     if (!Ft(this)) throw er("releaseLock");
@@ -1059,7 +1243,7 @@ class WritableStreamDefaultWriter {
   }
 }
 function Ft(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_ownerWritableStream") && e2 instanceof WritableStreamDefaultWriter);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_ownerWritableStream") && isInstance(WritableStreamDefaultWriter, e2));
 }
 function Lt(e2) {
   return Ot(e2._ownerWritableStream);
@@ -1075,7 +1259,7 @@ function $t(e2, t2) {
   })(e2, t2);
 }
 function Mt(e2) {
-  const t2 = e2._ownerWritableStream, r2 = new TypeError("Writer was released and can no longer be used to monitor the stream's closedness");
+  const t2 = e2._ownerWritableStream, r2 = new TypeErrorCtor("Writer was released and can no longer be used to monitor the stream's closedness");
   $t(e2, r2), It(e2, r2), t2._writer = void 0, e2._ownerWritableStream = void 0;
 }
 function Yt(e2, t2) {
@@ -1090,7 +1274,7 @@ function Yt(e2, t2) {
   if (r2 !== e2._ownerWritableStream) return d(tr("write to"));
   const i2 = r2._state;
   if ("errored" === i2) return d(r2._storedError);
-  if (At(r2) || "closed" === i2) return d(new TypeError("The stream is closing or closed and cannot be written to"));
+  if (At(r2) || "closed" === i2) return d(new TypeErrorCtor("The stream is closing or closed and cannot be written to"));
   if ("erroring" === i2) return d(r2._storedError);
   const a2 = (function(e3) {
     return u((t3, r3) => {
@@ -1114,8 +1298,19 @@ function Yt(e2, t2) {
 Object.defineProperties(WritableStreamDefaultWriter.prototype, { abort: { enumerable: true }, close: { enumerable: true }, releaseLock: { enumerable: true }, write: { enumerable: true }, closed: { enumerable: true }, desiredSize: { enumerable: true }, ready: { enumerable: true } }), o(WritableStreamDefaultWriter.prototype.abort, "abort"), o(WritableStreamDefaultWriter.prototype.close, "close"), o(WritableStreamDefaultWriter.prototype.releaseLock, "releaseLock"), o(WritableStreamDefaultWriter.prototype.write, "write"), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(WritableStreamDefaultWriter.prototype, Symbol.toStringTag, { value: "WritableStreamDefaultWriter", configurable: true });
 const xt = {};
 class WritableStreamDefaultController {
-  constructor() {
-    throw new TypeError("Illegal constructor");
+  _controlledWritableStream;
+  _queue;
+  _queueTotalSize;
+  _abortReason;
+  _abortController;
+  _started;
+  _strategySizeAlgorithm;
+  _strategyHWM;
+  _writeAlgorithm;
+  _closeAlgorithm;
+  _abortAlgorithm;
+  constructor(e2 = void 0) {
+    if (e2 !== INTERNAL) throw new TypeErrorCtor("Illegal constructor");
   }
   get abortReason() {
     if (!Qt(this)) throw Zt("abortReason");
@@ -1123,8 +1318,8 @@ class WritableStreamDefaultController {
   }
   get signal() {
     if (!Qt(this)) throw Zt("signal");
-    if (void 0 === this._abortController) throw new TypeError("WritableStreamDefaultController.prototype.signal is not supported");
-    return this._abortController.signal;
+    if (void 0 === this._abortController) throw new TypeErrorCtor("WritableStreamDefaultController.prototype.signal is not supported");
+    return AbortControllerPrototypeGetSignal(this._abortController);
   }
   error(e2 = void 0) {
     if (!Qt(this)) throw Zt("error");
@@ -1139,12 +1334,10 @@ class WritableStreamDefaultController {
   }
 }
 function Qt(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_controlledWritableStream") && e2 instanceof WritableStreamDefaultController);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_controlledWritableStream") && isInstance(WritableStreamDefaultController, e2));
 }
 function Nt(e2, t2, r2, o2, n2, i2, a2, s2) {
-  t2._controlledWritableStream = e2, e2._writableStreamController = t2, t2._queue = void 0, t2._queueTotalSize = void 0, qe(t2), t2._abortReason = void 0, t2._abortController = (function() {
-    if ("function" == typeof AbortController) return new AbortController();
-  })(), t2._started = false, t2._strategySizeAlgorithm = s2, t2._strategyHWM = a2, t2._writeAlgorithm = o2, t2._closeAlgorithm = n2, t2._abortAlgorithm = i2;
+  t2._controlledWritableStream = e2, e2._writableStreamController = t2, t2._queue = void 0, t2._queueTotalSize = void 0, qe(t2), t2._abortReason = void 0, t2._abortController = new AbortController(), t2._started = false, t2._strategySizeAlgorithm = s2, t2._strategyHWM = a2, t2._writeAlgorithm = o2, t2._closeAlgorithm = n2, t2._abortAlgorithm = i2;
   const l2 = Xt(t2);
   Dt(e2, l2);
   h(c(r2()), () => (t2._started = true, Ut(t2), null), (r3) => (t2._started = true, Bt(e2, r3), null));
@@ -1207,16 +1400,16 @@ function Jt(e2, t2) {
   Ht(e2), jt(r2, t2);
 }
 function Kt(e2) {
-  return new TypeError(`WritableStream.prototype.${e2} can only be used on a WritableStream`);
+  return new TypeErrorCtor(`WritableStream.prototype.${e2} can only be used on a WritableStream`);
 }
 function Zt(e2) {
-  return new TypeError(`WritableStreamDefaultController.prototype.${e2} can only be used on a WritableStreamDefaultController`);
+  return new TypeErrorCtor(`WritableStreamDefaultController.prototype.${e2} can only be used on a WritableStreamDefaultController`);
 }
 function er(e2) {
-  return new TypeError(`WritableStreamDefaultWriter.prototype.${e2} can only be used on a WritableStreamDefaultWriter`);
+  return new TypeErrorCtor(`WritableStreamDefaultWriter.prototype.${e2} can only be used on a WritableStreamDefaultWriter`);
 }
 function tr(e2) {
-  return new TypeError("Cannot " + e2 + " a stream using a released writer");
+  return new TypeErrorCtor("Cannot " + e2 + " a stream using a released writer");
 }
 function rr(e2) {
   e2._closedPromise = u((t2, r2) => {
@@ -1250,24 +1443,7 @@ function cr(e2) {
   void 0 !== e2._readyPromise_resolve && (e2._readyPromise_resolve(void 0), e2._readyPromise_resolve = void 0, e2._readyPromise_reject = void 0, e2._readyPromiseState = "fulfilled");
 }
 Object.defineProperties(WritableStreamDefaultController.prototype, { abortReason: { enumerable: true }, signal: { enumerable: true }, error: { enumerable: true } }), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(WritableStreamDefaultController.prototype, Symbol.toStringTag, { value: "WritableStreamDefaultController", configurable: true });
-const dr = "undefined" != typeof globalThis ? globalThis : "undefined" != typeof self ? self : "undefined" != typeof global ? global : void 0;
-const fr = (function() {
-  const e2 = null == dr ? void 0 : dr.DOMException;
-  return (function(e3) {
-    if ("function" != typeof e3 && "object" != typeof e3) return false;
-    if ("DOMException" !== e3.name) return false;
-    try {
-      return new e3(), true;
-    } catch (e4) {
-      return false;
-    }
-  })(e2) ? e2 : void 0;
-})() || (function() {
-  const e2 = function(e3, t2) {
-    this.message = e3 || "", this.name = t2 || "Error", Error.captureStackTrace && Error.captureStackTrace(this, this.constructor);
-  };
-  return o(e2, "DOMException"), e2.prototype = Object.create(Error.prototype), Object.defineProperty(e2.prototype, "constructor", { value: e2, writable: true, configurable: true }), e2;
-})();
+const fr = DOMException;
 function hr(e2, t2, r2, o2, n2, i2) {
   const a2 = V(e2), s2 = Pt(t2);
   e2._disturbed = true;
@@ -1276,15 +1452,23 @@ function hr(e2, t2, r2, o2, n2, i2) {
     let S2;
     if (void 0 !== i2) {
       if (S2 = () => {
-        const r3 = void 0 !== i2.reason ? i2.reason : new fr("Aborted", "AbortError"), a3 = [];
-        o2 || a3.push(() => "writable" === t2._state ? Wt(t2, r3) : c(void 0)), n2 || a3.push(() => "readable" === e2._state ? Mr(e2, r3) : c(void 0)), T2(() => Promise.all(a3.map((e3) => e3())), true, r3);
-      }, i2.aborted) return void S2();
-      i2.addEventListener("abort", S2);
+        const r3 = void 0 !== AbortSignalPrototypeGetReason(i2) ? AbortSignalPrototypeGetReason(i2) : new fr("Aborted", "AbortError"), a3 = [];
+        o2 || ArrayPrototypePush(a3, () => "writable" === t2._state ? Wt(t2, r3) : c(void 0)), n2 || ArrayPrototypePush(a3, () => "readable" === e2._state ? Mr(e2, r3) : c(void 0)), T2(() => whenAll(a3), true, r3);
+      }, AbortSignalPrototypeGetAborted(i2)) return void S2();
+      addAbortAlgorithm(i2, S2);
     }
     function g2() {
       for (; !l2._shuttingDown && !t2._backpressure && "writable" === t2._state && !At(t2) && "readable" === e2._state && re(a2); ) te(a2, _2);
       if (l2._shuttingDown) return c(true);
-      if (t2._backpressure) return f(s2._readyPromise, g2);
+      if (t2._backpressure) return u((e3, r3) => {
+        f(s2._readyPromise, () => {
+          try {
+            f(g2(), e3, r3);
+          } catch (t3) {
+            r3(t3);
+          }
+        }, r3);
+      });
       const r3 = new _r(l2);
       return te(a2, r3), r3._promise;
     }
@@ -1293,7 +1477,7 @@ function hr(e2, t2, r2, o2, n2, i2) {
       const t3 = e3._ownerWritableStream, r3 = t3._state;
       return At(t3) || "closed" === r3 ? c(void 0) : "errored" === r3 ? d(t3._storedError) : Lt(e3);
     })(s2)), null), "closed" === v2._state ? R2() : b(w2, R2), At(t2) || "closed" === t2._state) {
-      const t3 = new TypeError("the destination writable stream closed before all data could be piped to it");
+      const t3 = new TypeErrorCtor("the destination writable stream closed before all data could be piped to it");
       n2 ? P2(true, t3) : T2(() => Mr(e2, t3), true, t3);
     }
     function T2(e3, r3, o3) {
@@ -1306,7 +1490,7 @@ function hr(e2, t2, r2, o2, n2, i2) {
       l2._shuttingDown || (l2._shuttingDown = true, "writable" !== t2._state || At(t2) ? C2(e3, r3) : b(l2._waitForWritesToFinish(), () => C2(e3, r3)));
     }
     function C2(e3, t3) {
-      return Mt(s2), O(a2), void 0 !== i2 && i2.removeEventListener("abort", S2), e3 ? y2(t3) : m2(void 0), null;
+      return Mt(s2), O(a2), void 0 !== i2 && removeAbortAlgorithm(i2, S2), e3 ? y2(t3) : m2(void 0), null;
     }
     p(u((e3, t3) => {
       !(function r3(o3) {
@@ -1316,15 +1500,29 @@ function hr(e2, t2, r2, o2, n2, i2) {
   });
 }
 class br {
+  _writer;
+  _shuttingDown;
+  _currentWrite;
   constructor(e2) {
     this._writer = e2, this._shuttingDown = false, this._currentWrite = c(void 0);
   }
   _waitForWritesToFinish() {
-    const e2 = this._currentWrite;
-    return f(this._currentWrite, () => e2 !== this._currentWrite ? this._waitForWritesToFinish() : void 0);
+    return u((e2) => {
+      const t2 = () => {
+        const r2 = this._currentWrite;
+        f(r2, () => {
+          r2 !== this._currentWrite ? t2() : e2(void 0);
+        });
+      };
+      t2();
+    });
   }
 }
 class _r {
+  _state;
+  _promise;
+  _resolvePromise;
+  _rejectPromise;
   constructor(e2) {
     this._state = e2, this._promise = u((e3, t2) => {
       this._resolvePromise = e3, this._rejectPromise = t2;
@@ -1341,6 +1539,7 @@ class _r {
   }
 }
 class mr {
+  _state;
   constructor(e2) {
     this._state = e2;
   }
@@ -1352,12 +1551,33 @@ class mr {
   _errorSteps(e2) {
   }
 }
+/** Promise.all over the results of `actions`, called in order: fulfils (with undefined) once all did, or rejects as the first one that rejects. */
+function whenAll(actions) {
+  return u((e2, t2) => {
+    let r2 = actions.length;
+    if (0 === r2) return void e2(void 0);
+    for (let o2 = 0; o2 < actions.length; o2++) f(actions[o2](), () => {
+      0 === --r2 && e2(void 0);
+    }, t2);
+  });
+}
 function pr(e2, t2, r2) {
   "errored" === e2._state ? r2(e2._storedError) : _(t2, r2);
 }
 class ReadableStreamDefaultController {
-  constructor() {
-    throw new TypeError("Illegal constructor");
+  _controlledReadableStream;
+  _queue;
+  _queueTotalSize;
+  _started;
+  _closeRequested;
+  _pullAgain;
+  _pulling;
+  _strategySizeAlgorithm;
+  _strategyHWM;
+  _pullAlgorithm;
+  _cancelAlgorithm;
+  constructor(e2 = void 0) {
+    if (e2 !== INTERNAL) throw new TypeErrorCtor("Illegal constructor");
   }
   get desiredSize() {
     if (!yr(this)) throw Er("desiredSize");
@@ -1365,12 +1585,12 @@ class ReadableStreamDefaultController {
   }
   close() {
     if (!yr(this)) throw Er("close");
-    if (!Cr(this)) throw new TypeError("The stream is not in a state that permits close");
+    if (!Cr(this)) throw new TypeErrorCtor("The stream is not in a state that permits close");
     wr(this);
   }
   enqueue(e2 = void 0) {
     if (!yr(this)) throw Er("enqueue");
-    if (!Cr(this)) throw new TypeError("The stream is not in a state that permits enqueue");
+    if (!Cr(this)) throw new TypeErrorCtor("The stream is not in a state that permits enqueue");
     return Rr(this, e2);
   }
   error(e2 = void 0) {
@@ -1396,7 +1616,7 @@ class ReadableStreamDefaultController {
   }
 }
 function yr(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_controlledReadableStream") && e2 instanceof ReadableStreamDefaultController);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_controlledReadableStream") && isInstance(ReadableStreamDefaultController, e2));
 }
 function Sr(e2) {
   if (!gr(e2)) return;
@@ -1455,13 +1675,13 @@ function qr(e2, t2, r2, o2, n2, i2, a2) {
   h(c(r2()), () => (t2._started = true, Sr(t2), null), (e3) => (Tr(t2, e3), null));
 }
 function Er(e2) {
-  return new TypeError(`ReadableStreamDefaultController.prototype.${e2} can only be used on a ReadableStreamDefaultController`);
+  return new TypeErrorCtor(`ReadableStreamDefaultController.prototype.${e2} can only be used on a ReadableStreamDefaultController`);
 }
 function Wr(e2, t2) {
   return Oe(e2._readableStreamController) ? (function(e3) {
-    let t3, r2, o2, n2, i2, a2 = V(e3), s2 = false, l2 = false, d2 = false, f2 = false, h2 = false;
-    const b2 = u((e4) => {
-      i2 = e4;
+    let t3, r2, o2, n2, i2, i2r, a2 = V(e3), s2 = false, l2 = false, d2 = false, f2 = false, h2 = false;
+    const b2 = u((e4, r4) => {
+      i2 = e4, i2r = r4;
     });
     function m2(e4) {
       _(e4._closedPromise, (t4) => (e4 !== a2 || (Xe(o2._readableStreamController, t4), Xe(n2._readableStreamController, t4), f2 && h2 || i2(void 0)), null));
@@ -1476,7 +1696,7 @@ function Wr(e2, t2) {
           if (!f2 && !h2) try {
             a3 = Te(t4);
           } catch (t5) {
-            return Xe(o2._readableStreamController, t5), Xe(n2._readableStreamController, t5), void i2(Mr(e3, t5));
+            return Xe(o2._readableStreamController, t5), Xe(n2._readableStreamController, t5), void settleAs(Mr(e3, t5), i2, i2r);
           }
           f2 || Ge(o2._readableStreamController, r3), h2 || Ge(n2._readableStreamController, a3), s2 = false, l2 ? g2() : d2 && v2();
         });
@@ -1499,7 +1719,7 @@ function Wr(e2, t2) {
             try {
               r4 = Te(t5);
             } catch (t6) {
-              return Xe(u2._readableStreamController, t6), Xe(c2._readableStreamController, t6), void i2(Mr(e3, t6));
+              return Xe(u2._readableStreamController, t6), Xe(c2._readableStreamController, t6), void settleAs(Mr(e3, t6), i2, i2r);
             }
             o3 || tt(u2._readableStreamController, t5), Ge(c2._readableStreamController, r4);
           }
@@ -1528,14 +1748,14 @@ function Wr(e2, t2) {
     function w2(o3) {
       if (f2 = true, t3 = o3, h2) {
         const o4 = le([t3, r2]), n3 = Mr(e3, o4);
-        i2(n3);
+        settleAs(n3, i2, i2r);
       }
       return b2;
     }
     function R2(o3) {
       if (h2 = true, r2 = o3, f2) {
         const o4 = le([t3, r2]), n3 = Mr(e3, o4);
-        i2(n3);
+        settleAs(n3, i2, i2r);
       }
       return b2;
     }
@@ -1544,9 +1764,9 @@ function Wr(e2, t2) {
     return o2 = Fr(T2, g2, w2), n2 = Fr(T2, v2, R2), m2(a2), [o2, n2];
   })(e2) : (function(e3) {
     const t3 = V(e3);
-    let r2, o2, n2, i2, a2, s2 = false, l2 = false, d2 = false, f2 = false;
-    const h2 = u((e4) => {
-      a2 = e4;
+    let r2, o2, n2, i2, a2, a2r, s2 = false, l2 = false, d2 = false, f2 = false;
+    const h2 = u((e4, r4) => {
+      a2 = e4, a2r = r4;
     });
     function b2() {
       if (s2) return l2 = true, c(void 0);
@@ -1566,14 +1786,14 @@ function Wr(e2, t2) {
     function m2(t4) {
       if (d2 = true, r2 = t4, f2) {
         const t5 = le([r2, o2]), n3 = Mr(e3, t5);
-        a2(n3);
+        settleAs(n3, a2, a2r);
       }
       return h2;
     }
     function p2(t4) {
       if (f2 = true, o2 = t4, d2) {
         const t5 = le([r2, o2]), n3 = Mr(e3, t5);
-        a2(n3);
+        settleAs(n3, a2, a2r);
       }
       return h2;
     }
@@ -1593,7 +1813,7 @@ function Or(r2) {
         return d(e3);
       }
       return m(e2, (e3) => {
-        if (!t(e3)) throw new TypeError("The promise returned by the reader.read() method must fulfill with an object");
+        if (!t(e3)) throw new TypeErrorCtor("The promise returned by the reader.read() method must fulfill with an object");
         if (e3.done) wr(o3._readableStreamController);
         else {
           const t2 = e3.value;
@@ -1620,7 +1840,7 @@ function Or(r2) {
         return d(e3);
       }
       return m(c(e2), (e3) => {
-        if (!t(e3)) throw new TypeError("The promise returned by the iterator.next() method must fulfill with an object");
+        if (!t(e3)) throw new TypeErrorCtor("The promise returned by the iterator.next() method must fulfill with an object");
         if (e3.done) wr(o3._readableStreamController);
         else {
           const t2 = e3.value;
@@ -1638,7 +1858,7 @@ function Or(r2) {
       }
       if (void 0 === o4) return c(void 0);
       return m(g(o4, r4, [e2]), (e3) => {
-        if (!t(e3)) throw new TypeError("The promise returned by the iterator.return() method must fulfill with an object");
+        if (!t(e3)) throw new TypeErrorCtor("The promise returned by the iterator.return() method must fulfill with an object");
       });
     }
     return o3 = Dr(e, i2, a2, 0), o3;
@@ -1655,26 +1875,25 @@ function kr(e2, t2, r2) {
   return I(e2, r2), (r3) => S(e2, t2, [r3]);
 }
 function Ar(e2, t2) {
-  if ("bytes" !== (e2 = `${e2}`)) throw new TypeError(`${t2} '${e2}' is not a valid enumeration value for ReadableStreamType`);
+  if ("bytes" !== (e2 = `${e2}`)) throw new TypeErrorCtor(`${t2} '${e2}' is not a valid enumeration value for ReadableStreamType`);
   return e2;
 }
 function zr(e2, t2) {
   L(e2, t2);
   const r2 = null == e2 ? void 0 : e2.preventAbort, o2 = null == e2 ? void 0 : e2.preventCancel, n2 = null == e2 ? void 0 : e2.preventClose, i2 = null == e2 ? void 0 : e2.signal;
   return void 0 !== i2 && (function(e3, t3) {
-    if (!(function(e4) {
-      if ("object" != typeof e4 || null === e4) return false;
-      try {
-        return "boolean" == typeof e4.aborted;
-      } catch (e5) {
-        return false;
-      }
-    })(e3)) throw new TypeError(`${t3} is not an AbortSignal.`);
-  })(i2, `${t2} has member 'signal' that`), { preventAbort: Boolean(r2), preventCancel: Boolean(o2), preventClose: Boolean(n2), signal: i2 };
+    if (!isAbortSignal(e3)) throw new TypeErrorCtor(`${t3} is not an AbortSignal.`);
+  })(i2, `${t2} has member 'signal' that`), { preventAbort: !!r2, preventCancel: !!o2, preventClose: !!n2, signal: i2 };
 }
 Object.defineProperties(ReadableStreamDefaultController.prototype, { close: { enumerable: true }, enqueue: { enumerable: true }, error: { enumerable: true }, desiredSize: { enumerable: true } }), o(ReadableStreamDefaultController.prototype.close, "close"), o(ReadableStreamDefaultController.prototype.enqueue, "enqueue"), o(ReadableStreamDefaultController.prototype.error, "error"), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(ReadableStreamDefaultController.prototype, Symbol.toStringTag, { value: "ReadableStreamDefaultController", configurable: true });
 class ReadableStream {
-  constructor(e2 = {}, t2 = {}) {
+  _state;
+  _reader;
+  _storedError;
+  _disturbed;
+  _readableStreamController;
+  constructor(e2 = void 0, t2 = void 0) {
+    if (e2 === INTERNAL) return;
     void 0 === e2 ? e2 = null : $(e2, "First parameter");
     const r2 = yt(t2, "Second parameter"), o2 = (function(e3, t3) {
       L(e3, t3);
@@ -1682,20 +1901,20 @@ class ReadableStream {
       return { autoAllocateChunkSize: void 0 === o3 ? void 0 : N(o3, `${t3} has member 'autoAllocateChunkSize' that`), cancel: void 0 === n2 ? void 0 : Br(n2, r3, `${t3} has member 'cancel' that`), pull: void 0 === i2 ? void 0 : jr(i2, r3, `${t3} has member 'pull' that`), start: void 0 === a2 ? void 0 : kr(a2, r3, `${t3} has member 'start' that`), type: void 0 === s2 ? void 0 : Ar(s2, `${t3} has member 'type' that`) };
     })(e2, "First parameter");
     if (Lr(this), "bytes" === o2.type) {
-      if (void 0 !== r2.size) throw new RangeError("The strategy for a byte stream cannot have a size function");
+      if (void 0 !== r2.size) throw new RangeErrorCtor("The strategy for a byte stream cannot have a size function");
       !(function(e3, t3, r3) {
-        const o3 = Object.create(ReadableByteStreamController.prototype);
+        const o3 = new ReadableByteStreamController(INTERNAL);
         let n2, i2, a2;
         n2 = void 0 !== t3.start ? () => t3.start(o3) : () => {
         }, i2 = void 0 !== t3.pull ? () => t3.pull(o3) : () => c(void 0), a2 = void 0 !== t3.cancel ? (e4) => t3.cancel(e4) : () => c(void 0);
         const s2 = t3.autoAllocateChunkSize;
-        if (0 === s2) throw new TypeError("autoAllocateChunkSize must be greater than 0");
+        if (0 === s2) throw new TypeErrorCtor("autoAllocateChunkSize must be greater than 0");
         rt(e3, o3, n2, i2, a2, r3, s2);
       })(this, o2, mt(r2, 0));
     } else {
       const e3 = pt(r2);
       !(function(e4, t3, r3, o3) {
-        const n2 = Object.create(ReadableStreamDefaultController.prototype);
+        const n2 = new ReadableStreamDefaultController(INTERNAL);
         let i2, a2, s2;
         i2 = void 0 !== t3.start ? () => t3.start(n2) : () => {
         }, a2 = void 0 !== t3.pull ? () => t3.pull(n2) : () => c(void 0), s2 = void 0 !== t3.cancel ? (e5) => t3.cancel(e5) : () => c(void 0), qr(e4, n2, i2, a2, s2, r3, o3);
@@ -1707,7 +1926,7 @@ class ReadableStream {
     return $r(this);
   }
   cancel(e2 = void 0) {
-    return Ir(this) ? $r(this) ? d(new TypeError("Cannot cancel a stream that already has a reader")) : Mr(this, e2) : d(Qr("cancel"));
+    return Ir(this) ? $r(this) ? d(new TypeErrorCtor("Cannot cancel a stream that already has a reader")) : Mr(this, e2) : d(Qr("cancel"));
   }
   getReader(e2 = void 0) {
     if (!Ir(this)) throw Qr("getReader");
@@ -1717,7 +1936,7 @@ class ReadableStream {
       return { mode: void 0 === r2 ? void 0 : it(r2, `${t2} has member 'mode' that`) };
     })(e2, "First parameter").mode ? V(this) : at(this);
   }
-  pipeThrough(e2, t2 = {}) {
+  pipeThrough(e2, t2 = void 0) {
     if (!Ir(this)) throw Qr("pipeThrough");
     M(e2, 1, "pipeThrough");
     const r2 = (function(e3, t3) {
@@ -1727,21 +1946,21 @@ class ReadableStream {
       const o3 = null == e3 ? void 0 : e3.writable;
       return Y(o3, "writable", "ReadableWritablePair"), Tt(o3, `${t3} has member 'writable' that`), { readable: r3, writable: o3 };
     })(e2, "First parameter"), o2 = zr(t2, "Second parameter");
-    if ($r(this)) throw new TypeError("ReadableStream.prototype.pipeThrough cannot be used on a locked ReadableStream");
-    if (Et(r2.writable)) throw new TypeError("ReadableStream.prototype.pipeThrough cannot be used on a locked WritableStream");
+    if ($r(this)) throw new TypeErrorCtor("ReadableStream.prototype.pipeThrough cannot be used on a locked ReadableStream");
+    if (Et(r2.writable)) throw new TypeErrorCtor("ReadableStream.prototype.pipeThrough cannot be used on a locked WritableStream");
     return p(hr(this, r2.writable, o2.preventClose, o2.preventAbort, o2.preventCancel, o2.signal)), r2.readable;
   }
-  pipeTo(e2, t2 = {}) {
+  pipeTo(e2, t2 = void 0) {
     if (!Ir(this)) return d(Qr("pipeTo"));
     if (void 0 === e2) return d("Parameter 1 is required in 'pipeTo'.");
-    if (!qt(e2)) return d(new TypeError("ReadableStream.prototype.pipeTo's first argument must be a WritableStream"));
+    if (!qt(e2)) return d(new TypeErrorCtor("ReadableStream.prototype.pipeTo's first argument must be a WritableStream"));
     let r2;
     try {
       r2 = zr(t2, "Second parameter");
     } catch (e3) {
       return d(e3);
     }
-    return $r(this) ? d(new TypeError("ReadableStream.prototype.pipeTo cannot be used on a locked ReadableStream")) : Et(e2) ? d(new TypeError("ReadableStream.prototype.pipeTo cannot be used on a locked WritableStream")) : hr(this, e2, r2.preventClose, r2.preventAbort, r2.preventCancel, r2.signal);
+    return $r(this) ? d(new TypeErrorCtor("ReadableStream.prototype.pipeTo cannot be used on a locked ReadableStream")) : Et(e2) ? d(new TypeErrorCtor("ReadableStream.prototype.pipeTo cannot be used on a locked WritableStream")) : hr(this, e2, r2.preventClose, r2.preventAbort, r2.preventCancel, r2.signal);
   }
   tee() {
     if (!Ir(this)) throw Qr("tee");
@@ -1750,12 +1969,13 @@ class ReadableStream {
   values(e2 = void 0) {
     if (!Ir(this)) throw Qr("values");
     return (function(e3, t2) {
-      const r2 = V(e3), o2 = new ye(r2, t2), n2 = Object.create(ge);
+      const r2 = V(e3), o2 = new ye(r2, t2), n2 = ObjectCreate(ge);
+      fields(n2, ["_asyncIteratorImpl"]);
       return n2._asyncIteratorImpl = o2, n2;
     })(this, (function(e3, t2) {
       L(e3, t2);
       const r2 = null == e3 ? void 0 : e3.preventCancel;
-      return { preventCancel: Boolean(r2) };
+      return { preventCancel: !!r2 };
     })(e2, "First parameter").preventCancel);
   }
   [_e](e2) {
@@ -1766,20 +1986,20 @@ class ReadableStream {
   }
 }
 function Dr(e2, t2, r2, o2 = 1, n2 = () => 1) {
-  const i2 = Object.create(ReadableStream.prototype);
+  const i2 = new ReadableStream(INTERNAL);
   Lr(i2);
-  return qr(i2, Object.create(ReadableStreamDefaultController.prototype), e2, t2, r2, o2, n2), i2;
+  return qr(i2, new ReadableStreamDefaultController(INTERNAL), e2, t2, r2, o2, n2), i2;
 }
 function Fr(e2, t2, r2) {
-  const o2 = Object.create(ReadableStream.prototype);
+  const o2 = new ReadableStream(INTERNAL);
   Lr(o2);
-  return rt(o2, Object.create(ReadableByteStreamController.prototype), e2, t2, r2, 0, void 0), o2;
+  return rt(o2, new ReadableByteStreamController(INTERNAL), e2, t2, r2, 0, void 0), o2;
 }
 function Lr(e2) {
   e2._state = "readable", e2._reader = void 0, e2._storedError = void 0, e2._disturbed = false;
 }
 function Ir(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_readableStreamController") && e2 instanceof ReadableStream);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_readableStreamController") && isInstance(ReadableStream, e2));
 }
 function $r(e2) {
   return void 0 !== e2._reader;
@@ -1813,7 +2033,7 @@ function xr(e2, t2) {
   void 0 !== r2 && (A(r2, t2), ee(r2) ? oe(r2, t2) : bt(r2, t2));
 }
 function Qr(e2) {
-  return new TypeError(`ReadableStream.prototype.${e2} can only be used on a ReadableStream`);
+  return new TypeErrorCtor(`ReadableStream.prototype.${e2} can only be used on a ReadableStream`);
 }
 function Nr(e2, t2) {
   L(e2, t2);
@@ -1824,6 +2044,7 @@ Object.defineProperties(ReadableStream, { from: { enumerable: true } }), Object.
 const Hr = (e2) => e2.byteLength;
 o(Hr, "size");
 class ByteLengthQueuingStrategy {
+  _byteLengthQueuingStrategyHighWaterMark;
   constructor(e2) {
     M(e2, 1, "ByteLengthQueuingStrategy"), e2 = Nr(e2, "First parameter"), this._byteLengthQueuingStrategyHighWaterMark = e2.highWaterMark;
   }
@@ -1837,15 +2058,16 @@ class ByteLengthQueuingStrategy {
   }
 }
 function Vr(e2) {
-  return new TypeError(`ByteLengthQueuingStrategy.prototype.${e2} can only be used on a ByteLengthQueuingStrategy`);
+  return new TypeErrorCtor(`ByteLengthQueuingStrategy.prototype.${e2} can only be used on a ByteLengthQueuingStrategy`);
 }
 function Ur(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_byteLengthQueuingStrategyHighWaterMark") && e2 instanceof ByteLengthQueuingStrategy);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_byteLengthQueuingStrategyHighWaterMark") && isInstance(ByteLengthQueuingStrategy, e2));
 }
 Object.defineProperties(ByteLengthQueuingStrategy.prototype, { highWaterMark: { enumerable: true }, size: { enumerable: true } }), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(ByteLengthQueuingStrategy.prototype, Symbol.toStringTag, { value: "ByteLengthQueuingStrategy", configurable: true });
 const Gr = () => 1;
 o(Gr, "size");
 class CountQueuingStrategy {
+  _countQueuingStrategyHighWaterMark;
   constructor(e2) {
     M(e2, 1, "CountQueuingStrategy"), e2 = Nr(e2, "First parameter"), this._countQueuingStrategyHighWaterMark = e2.highWaterMark;
   }
@@ -1859,10 +2081,10 @@ class CountQueuingStrategy {
   }
 }
 function Xr(e2) {
-  return new TypeError(`CountQueuingStrategy.prototype.${e2} can only be used on a CountQueuingStrategy`);
+  return new TypeErrorCtor(`CountQueuingStrategy.prototype.${e2} can only be used on a CountQueuingStrategy`);
 }
 function Jr(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_countQueuingStrategyHighWaterMark") && e2 instanceof CountQueuingStrategy);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_countQueuingStrategyHighWaterMark") && isInstance(CountQueuingStrategy, e2));
 }
 function Kr(e2, t2, r2) {
   return I(e2, r2), (r3) => g(e2, t2, [r3]);
@@ -1878,17 +2100,27 @@ function to(e2, t2, r2) {
 }
 Object.defineProperties(CountQueuingStrategy.prototype, { highWaterMark: { enumerable: true }, size: { enumerable: true } }), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(CountQueuingStrategy.prototype, Symbol.toStringTag, { value: "CountQueuingStrategy", configurable: true });
 class TransformStream {
-  constructor(e2 = {}, t2 = {}, r2 = {}) {
+  _writable;
+  _readable;
+  _backpressure;
+  _backpressureChangePromise;
+  _backpressureChangePromise_resolve;
+  _transformStreamController;
+  constructor(e2 = void 0, t2 = void 0, r2 = void 0) {
     void 0 === e2 && (e2 = null);
     const o2 = yt(t2, "Second parameter"), n2 = yt(r2, "Third parameter"), i2 = (function(e3, t3) {
       L(e3, t3);
       const r3 = null == e3 ? void 0 : e3.cancel, o3 = null == e3 ? void 0 : e3.flush, n3 = null == e3 ? void 0 : e3.readableType, i3 = null == e3 ? void 0 : e3.start, a3 = null == e3 ? void 0 : e3.transform, s3 = null == e3 ? void 0 : e3.writableType;
       return { cancel: void 0 === r3 ? void 0 : to(r3, e3, `${t3} has member 'cancel' that`), flush: void 0 === o3 ? void 0 : Kr(o3, e3, `${t3} has member 'flush' that`), readableType: n3, start: void 0 === i3 ? void 0 : Zr(i3, e3, `${t3} has member 'start' that`), transform: void 0 === a3 ? void 0 : eo(a3, e3, `${t3} has member 'transform' that`), writableType: s3 };
     })(e2, "First parameter");
-    if (void 0 !== i2.readableType) throw new RangeError("Invalid readableType specified");
-    if (void 0 !== i2.writableType) throw new RangeError("Invalid writableType specified");
+    if (void 0 !== i2.readableType) throw new RangeErrorCtor("Invalid readableType specified");
+    if (void 0 !== i2.writableType) throw new RangeErrorCtor("Invalid writableType specified");
     const a2 = mt(n2, 0), s2 = pt(n2), l2 = mt(o2, 1), f2 = pt(o2);
-    let b2;
+    let b2, b2r;
+    const startPromise = u((e3, t3) => {
+      b2 = e3, b2r = t3;
+    });
+    own(startPromise);
     !(function(e3, t3, r3, o3, n3, i3) {
       function a3() {
         return t3;
@@ -1897,10 +2129,17 @@ class TransformStream {
         return (function(e4, t5) {
           const r4 = e4._transformStreamController;
           if (e4._backpressure) {
-            return m(e4._backpressureChangePromise, () => {
-              const o4 = e4._writable;
-              if ("erroring" === o4._state) throw o4._storedError;
-              return co(r4, t5);
+            const o4 = e4._backpressureChangePromise;
+            return u((n4, i4) => {
+              f(o4, () => {
+                const a4 = e4._writable;
+                if ("erroring" === a4._state) return void i4(a4._storedError);
+                try {
+                  settleAs(co(r4, t5), n4, i4);
+                } catch (s4) {
+                  i4(s4);
+                }
+              }, i4);
             });
           }
           return co(r4, t5);
@@ -1948,13 +2187,11 @@ class TransformStream {
         })(e3, t4);
       }
       e3._writable = (function(e4, t4, r4, o4, n4 = 1, i4 = () => 1) {
-        const a4 = Object.create(WritableStream.prototype);
-        return Ct(a4), Nt(a4, Object.create(WritableStreamDefaultController.prototype), e4, t4, r4, o4, n4, i4), a4;
+        const a4 = new WritableStream(INTERNAL);
+        return Ct(a4), Nt(a4, new WritableStreamDefaultController(INTERNAL), e4, t4, r4, o4, n4, i4), a4;
       })(a3, s3, c2, l3, r3, o3), e3._readable = Dr(a3, d2, f3, n3, i3), e3._backpressure = void 0, e3._backpressureChangePromise = void 0, e3._backpressureChangePromise_resolve = void 0, ao(e3, true), e3._transformStreamController = void 0;
-    })(this, u((e3) => {
-      b2 = e3;
-    }), l2, f2, a2, s2), (function(e3, t3) {
-      const r3 = Object.create(TransformStreamDefaultController.prototype);
+    })(this, startPromise, l2, f2, a2, s2), (function(e3, t3) {
+      const r3 = new TransformStreamDefaultController(INTERNAL);
       let o3, n3, i3;
       o3 = void 0 !== t3.transform ? (e4) => t3.transform(e4, r3) : (e4) => {
         try {
@@ -1968,7 +2205,9 @@ class TransformStream {
       !(function(e4, t4, r4, o4, n4) {
         t4._controlledTransformStream = e4, e4._transformStreamController = t4, t4._transformAlgorithm = r4, t4._flushAlgorithm = o4, t4._cancelAlgorithm = n4, t4._finishPromise = void 0, t4._finishPromise_resolve = void 0, t4._finishPromise_reject = void 0;
       })(e3, r3, o3, n3, i3);
-    })(this, i2), void 0 !== i2.start ? b2(i2.start(this._transformStreamController)) : b2(void 0);
+    })(this, i2);
+    const startResult = void 0 !== i2.start ? i2.start(this._transformStreamController) : void 0;
+    t(startResult) ? settleAs(c(startResult), b2, b2r) : b2(startResult);
   }
   get readable() {
     if (!ro(this)) throw _o("readable");
@@ -1980,7 +2219,7 @@ class TransformStream {
   }
 }
 function ro(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_transformStreamController") && e2 instanceof TransformStream);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_transformStreamController") && isInstance(TransformStream, e2));
 }
 function oo(e2, t2) {
   Tr(e2._readable._readableStreamController, t2), no(e2, t2);
@@ -1998,8 +2237,15 @@ function ao(e2, t2) {
 }
 Object.defineProperties(TransformStream.prototype, { readable: { enumerable: true }, writable: { enumerable: true } }), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(TransformStream.prototype, Symbol.toStringTag, { value: "TransformStream", configurable: true });
 class TransformStreamDefaultController {
-  constructor() {
-    throw new TypeError("Illegal constructor");
+  _controlledTransformStream;
+  _transformAlgorithm;
+  _flushAlgorithm;
+  _cancelAlgorithm;
+  _finishPromise;
+  _finishPromise_resolve;
+  _finishPromise_reject;
+  constructor(e2 = void 0) {
+    if (e2 !== INTERNAL) throw new TypeErrorCtor("Illegal constructor");
   }
   get desiredSize() {
     if (!so(this)) throw fo("desiredSize");
@@ -2019,20 +2265,20 @@ class TransformStreamDefaultController {
     !(function(e2) {
       const t2 = e2._controlledTransformStream;
       wr(t2._readable._readableStreamController);
-      const r2 = new TypeError("TransformStream terminated");
+      const r2 = new TypeErrorCtor("TransformStream terminated");
       no(t2, r2);
     })(this);
   }
 }
 function so(e2) {
-  return !!t(e2) && (!!Object.prototype.hasOwnProperty.call(e2, "_controlledTransformStream") && e2 instanceof TransformStreamDefaultController);
+  return !!t(e2) && (!!ObjectHasOwn(e2, "_controlledTransformStream") && isInstance(TransformStreamDefaultController, e2));
 }
 function lo(e2) {
   e2._transformAlgorithm = void 0, e2._flushAlgorithm = void 0, e2._cancelAlgorithm = void 0;
 }
 function uo(e2, t2) {
   const r2 = e2._controlledTransformStream, o2 = r2._readable._readableStreamController;
-  if (!Cr(o2)) throw new TypeError("Readable side is not in a state that permits enqueue");
+  if (!Cr(o2)) throw new TypeErrorCtor("Readable side is not in a state that permits enqueue");
   try {
     Rr(o2, t2);
   } catch (e3) {
@@ -2049,7 +2295,7 @@ function co(e2, t2) {
   });
 }
 function fo(e2) {
-  return new TypeError(`TransformStreamDefaultController.prototype.${e2} can only be used on a TransformStreamDefaultController`);
+  return new TypeErrorCtor(`TransformStreamDefaultController.prototype.${e2} can only be used on a TransformStreamDefaultController`);
 }
 function ho(e2) {
   void 0 !== e2._finishPromise_resolve && (e2._finishPromise_resolve(), e2._finishPromise_resolve = void 0, e2._finishPromise_reject = void 0);
@@ -2058,10 +2304,45 @@ function bo(e2, t2) {
   void 0 !== e2._finishPromise_reject && (p(e2._finishPromise), e2._finishPromise_reject(t2), e2._finishPromise_resolve = void 0, e2._finishPromise_reject = void 0);
 }
 function _o(e2) {
-  return new TypeError(`TransformStream.prototype.${e2} can only be used on a TransformStream`);
+  return new TypeErrorCtor(`TransformStream.prototype.${e2} can only be used on a TransformStream`);
 }
 Object.defineProperties(TransformStreamDefaultController.prototype, { enqueue: { enumerable: true }, error: { enumerable: true }, terminate: { enumerable: true }, desiredSize: { enumerable: true } }), o(TransformStreamDefaultController.prototype.enqueue, "enqueue"), o(TransformStreamDefaultController.prototype.error, "error"), o(TransformStreamDefaultController.prototype.terminate, "terminate"), "symbol" == typeof Symbol.toStringTag && Object.defineProperty(TransformStreamDefaultController.prototype, Symbol.toStringTag, { value: "TransformStreamDefaultController", configurable: true });
+// islet additions: the platform's own consumers of streams (Fetch bodies) use these.
+/** Whether `value` is a ReadableStream (brand check). */
+function isReadableStream(value) {
+  return Ir(value);
+}
+/** Whether a ReadableStream has been read from or canceled. */
+function isStreamDisturbed(stream) {
+  return stream._disturbed;
+}
+/** Whether a ReadableStream is locked to a reader. */
+function isStreamLocked(stream) {
+  return $r(stream);
+}
+/** A default reader for `stream` (throws a TypeError when it is locked). */
+function acquireReader(stream) {
+  return V(stream);
+}
+/**
+ * Reads a chunk with a read request of the caller's steps
+ * (https://streams.spec.whatwg.org/#readablestreamdefaultreader-read-a-chunk): no promise and no
+ * `{ value, done }` object, so nothing a guest could hijack. A step may run before this returns.
+ */
+function readChunk(reader, chunkSteps, closeSteps, errorSteps) {
+  te(reader, { __proto__: null, _chunkSteps: chunkSteps, _closeSteps: closeSteps, _errorSteps: errorSteps });
+}
+/** Tees a stream (https://streams.spec.whatwg.org/#readable-stream-tee): its two branches. */
+function teeStream(stream) {
+  return Wr(stream, false);
+}
 export {
+  acquireReader,
+  isReadableStream,
+  isStreamDisturbed,
+  isStreamLocked,
+  readChunk,
+  teeStream,
   ByteLengthQueuingStrategy,
   CountQueuingStrategy,
   ReadableByteStreamController,

@@ -3,7 +3,7 @@
  * "set" (replace the first, drop the rest), "delete", "get", "get all" and "has" algorithms that
  * the URL, Fetch and XHR standards each define the same way.
  */
-import { ArrayPrototypePush, ArrayPrototypeSplice, ObjectGetOwnPropertyDescriptor, ReflectOwnKeys } from './00-primordials.ts';
+import { ArrayPrototypePush, ObjectGetOwnPropertyDescriptor, ReflectOwnKeys } from './00-primordials.ts';
 
 /** One entry: a name and its value. */
 export type Entry<V> = [string, V];
@@ -23,12 +23,18 @@ export function forEachRecordEntry(init: object, each: (key: string, value: unkn
   }
 }
 
+/** Removes list[index], moving the rest down (splice would look up a species constructor). */
+export function removeAt<T>(list: T[], index: number): void {
+  for (let i = index + 1; i < list.length; i++) list[i - 1] = list[i] as T;
+  list.length -= 1;
+}
+
 /** Replaces the first entry named `name` with `entry`, removes the others, or appends it. */
 export function listSet<V>(list: Entry<V>[], entry: Entry<V>): void {
   let found = false;
   for (let i = 0; i < list.length; i++) {
     if ((list[i] as Entry<V>)[0] !== entry[0]) continue;
-    if (!found) { list[i] = entry; found = true; } else { ArrayPrototypeSplice(list, i, 1); i--; }
+    if (!found) { list[i] = entry; found = true; } else { removeAt(list, i); i--; }
   }
   if (!found) ArrayPrototypePush(list, entry);
 }
@@ -37,7 +43,7 @@ export function listSet<V>(list: Entry<V>[], entry: Entry<V>): void {
 export function listDelete<V>(list: Entry<V>[], name: string, value?: V): void {
   for (let i = list.length - 1; i >= 0; i--) {
     const entry = list[i] as Entry<V>;
-    if (entry[0] === name && (value === undefined || entry[1] === value)) ArrayPrototypeSplice(list, i, 1);
+    if (entry[0] === name && (value === undefined || entry[1] === value)) removeAt(list, i);
   }
 }
 

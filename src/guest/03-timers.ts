@@ -5,7 +5,7 @@
  * them: the host drops what is still pending when the run ends.
  */
 import type { GuestOps } from '../bridge/protocol.ts';
-import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, NumberCtor, RangeErrorCtor, ReflectApply, SafeMap, TypeErrorCtor, ArrayPrototypeSlice } from './00-primordials.ts';
+import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, NumberCtor, RangeErrorCtor, ReflectApply, SafeMap, TypeErrorCtor } from './00-primordials.ts';
 
 interface Timer { callback: (...args: unknown[]) => unknown; args: unknown[]; delay: number; repeat: boolean }
 
@@ -36,8 +36,8 @@ export function createTimers(ops: GuestOps) {
   }
 
   return {
-    setTimeout(callback: unknown, timeout?: unknown, ...args: unknown[]): number { return start(callback, timeout, ArrayPrototypeSlice(args), false); },
-    setInterval(callback: unknown, timeout?: unknown, ...args: unknown[]): number { return start(callback, timeout, ArrayPrototypeSlice(args), true); },
+    setTimeout(callback: unknown, timeout?: unknown, ...args: unknown[]): number { return start(callback, timeout, args, false); },
+    setInterval(callback: unknown, timeout?: unknown, ...args: unknown[]): number { return start(callback, timeout, args, true); },
     clearTimeout(id?: unknown): void { clear(id); },
     clearInterval(id?: unknown): void { clear(id); },
     /** Runs a due timer; the host calls this through the dispatcher. Exceptions propagate (uncaught). */

@@ -1,10 +1,11 @@
 /** Event, CustomEvent and EventTarget (https://dom.spec.whatwg.org/#events), for targets without a tree. */
 import {
-  ArrayPrototypePush, ArrayPrototypeSlice, ArrayPrototypeSplice, DateNow, MapPrototypeGet, MapPrototypeSet,
+  ArrayPrototypePush, DateNow, MapPrototypeGet, MapPrototypeSet,
   ObjectDefineProperty, ReflectApply, SafeMap, StringCtor, TypeErrorCtor,
 } from './00-primordials.ts';
 import { DOMException } from './01-dom-exception.ts';
 import { timeOrigin } from './02-clock.ts';
+import { removeAt } from './02-entry-list.ts';
 
 
 /** Reports an exception thrown by a listener (set by the prelude's boot to write to stderr). */
@@ -168,7 +169,7 @@ export class EventTarget {
       const l = list[i] as Listener;
       if (l.callback === callback && l.capture === capture) {
         l.removed = true;
-        ArrayPrototypeSplice(list, i, 1);
+        removeAt(list, i);
         return;
       }
     }
@@ -181,7 +182,8 @@ export class EventTarget {
     try {
       const list = MapPrototypeGet(this.#listeners, event.type) as Listener[] | undefined;
       if (list !== undefined) {
-        const snapshot = ArrayPrototypeSlice(list) as Listener[];
+        const snapshot: Listener[] = [];
+        for (let i = 0; i < list.length; i++) ArrayPrototypePush(snapshot, list[i] as Listener);
         // At the target, capture listeners run in the capturing pass, then the others.
         for (let pass = 0; pass < 2; pass++) {
           const capturePass = pass === 0;

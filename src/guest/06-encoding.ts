@@ -5,11 +5,26 @@
  */
 import {
   ArrayBufferIsView, ArrayPrototypeJoin, ArrayPrototypePush, DataViewPrototypeGetBuffer, DataViewPrototypeGetByteLength,
-  DataViewPrototypeGetByteOffset, ObjectDefineProperty, ObjectPrototypeToString, RangeErrorCtor, StringCtor, StringFromCharCode,
+  DataViewPrototypeGetByteOffset, ObjectDefineProperty, RangeErrorCtor, StringCtor, StringFromCharCode,
   StringPrototypeCharCodeAt, StringPrototypeToLowerCase, StringPrototypeTrim, StringPrototypeToWellFormed, TypeErrorCtor,
   TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetToStringTag,
-  Uint8ArrayCtor, MathMin, ReflectApply, StringPrototypeSlice,
+  Uint8ArrayCtor, MathMin, ReflectApply, StringPrototypeSlice, ArrayBufferPrototypeGetByteLength, TypedArrayPrototypeGetLength, uncurry,
 } from './00-primordials.ts';
+
+/** Whether a value is an ArrayBuffer (brand check: the byteLength getter throws for anything else). */
+export function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  try {
+    ArrayBufferPrototypeGetByteLength(value as ArrayBuffer);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The bytes [start, end) of `bytes`, as a view of the same memory (subarray without its species lookup). */
+export function bytesView(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8ArrayCtor(TypedArrayPrototypeGetBuffer(bytes), TypedArrayPrototypeGetByteOffset(bytes) + start, end - start);
+}
 
 /** Bytes of any BufferSource, as a Uint8Array view (no copy). */
 export function bufferSourceBytes(input: unknown, what: string): Uint8Array {
@@ -20,8 +35,7 @@ export function bufferSourceBytes(input: unknown, what: string): Uint8Array {
     const view = input as DataView;
     return new Uint8ArrayCtor(DataViewPrototypeGetBuffer(view), DataViewPrototypeGetByteOffset(view), DataViewPrototypeGetByteLength(view));
   }
-  const tag = ObjectPrototypeToString(input);
-  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8ArrayCtor(input as ArrayBuffer);
+  if (isArrayBuffer(input)) return new Uint8ArrayCtor(input);
   throw new TypeErrorCtor(`${what}: The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.`);
 }
 
@@ -48,24 +62,25 @@ export function utf8Encode(input: string): Uint8Array {
 
 /** Writes UTF-8 for s[0..limit) into out; returns [code units read, bytes written], never splitting a code point. */
 function writeUtf8(s: string, out: Uint8Array, limit: number): [number, number] {
+  const size = TypedArrayPrototypeGetLength(out);
   let j = 0;
   let i = 0;
   for (; i < limit; i++) {
     let c = StringPrototypeCharCodeAt(s, i);
     if (c < 0x80) {
-      if (j + 1 > out.length) break;
+      if (j + 1 > size) break;
       out[j++] = c;
     } else if (c < 0x800) {
-      if (j + 2 > out.length) break;
+      if (j + 2 > size) break;
       out[j++] = 0xc0 | (c >> 6); out[j++] = 0x80 | (c & 0x3f);
     } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      if (j + 4 > out.length) break;
+      if (j + 4 > size) break;
       const d = StringPrototypeCharCodeAt(s, i + 1);
       c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
       out[j++] = 0xf0 | (c >> 18); out[j++] = 0x80 | ((c >> 12) & 0x3f); out[j++] = 0x80 | ((c >> 6) & 0x3f); out[j++] = 0x80 | (c & 0x3f);
       i++;
     } else {
-      if (j + 3 > out.length) break;
+      if (j + 3 > size) break;
       out[j++] = 0xe0 | (c >> 12); out[j++] = 0x80 | ((c >> 6) & 0x3f); out[j++] = 0x80 | (c & 0x3f);
     }
   }
@@ -81,8 +96,8 @@ export class TextEncoder {
       throw new TypeErrorCtor("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
     }
     const s = StringPrototypeToWellFormed(StringCtor(source));
-    const [read, written] = writeUtf8(s, destination, s.length);
-    return { read, written };
+    const counts = writeUtf8(s, destination, s.length);
+    return { read: counts[0], written: counts[1] };
   }
 }
 ObjectDefineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: 'TextEncoder', configurable: true });
@@ -131,21 +146,23 @@ export class TextDecoder {
     const bytes = input === undefined || input === null ? new Uint8ArrayCtor(0) : bufferSourceBytes(input, "Failed to execute 'decode' on 'TextDecoder'");
     const stream = !!options?.stream;
     let data: ArrayLike<number> = bytes;
+    let length = TypedArrayPrototypeGetLength(bytes);
     if (this.#pending.length > 0) {
       const joined: number[] = this.#pending;
-      for (let i = 0; i < bytes.length; i++) ArrayPrototypePush(joined, bytes[i]);
+      for (let i = 0; i < length; i++) ArrayPrototypePush(joined, bytes[i]);
       data = joined;
+      length = joined.length;
       this.#pending = [];
     }
     const parts: string[] = [];
     let consumed: number;
     switch (this.#encoding) {
-      case 'utf-8': consumed = this.#utf8(data, stream, parts); break;
-      case 'utf-16le': consumed = this.#utf16(data, stream, parts, true); break;
-      case 'utf-16be': consumed = this.#utf16(data, stream, parts, false); break;
-      default: consumed = this.#single(data, parts); break;
+      case 'utf-8': consumed = this.#utf8(data, length, stream, parts); break;
+      case 'utf-16le': consumed = this.#utf16(data, length, stream, parts, true); break;
+      case 'utf-16be': consumed = this.#utf16(data, length, stream, parts, false); break;
+      default: consumed = this.#single(data, length, parts); break;
     }
-    for (let i = consumed; i < data.length; i++) ArrayPrototypePush(this.#pending, data[i] as number);
+    for (let i = consumed; i < length; i++) ArrayPrototypePush(this.#pending, data[i] as number);
     let text = ArrayPrototypeJoin(parts, '');
     if (!this.#ignoreBOM && !this.#bomSeen && text.length > 0) {
       this.#bomSeen = true;
@@ -160,12 +177,12 @@ export class TextDecoder {
     ArrayPrototypePush(parts, '\uFFFD');
   }
 
-  /** https://encoding.spec.whatwg.org/#utf-8-decoder; returns how many bytes were consumed. */
-  #utf8(b: ArrayLike<number>, stream: boolean, parts: string[]): number {
+  /** https://encoding.spec.whatwg.org/#utf-8-decoder over b[0..n); returns how many bytes were consumed. */
+  #utf8(b: ArrayLike<number>, n: number, stream: boolean, parts: string[]): number {
     let chunk: number[] = [];
     const flush = () => { if (chunk.length > 0) { ArrayPrototypePush(parts, fromCodeUnits(chunk)); chunk = []; } };
     let i = 0;
-    while (i < b.length) {
+    while (i < n) {
       const c = b[i] as number;
       if (c < 0x80) { ArrayPrototypePush(chunk, c); i++; continue; }
       let needed: number;
@@ -178,7 +195,7 @@ export class TextDecoder {
       else { flush(); this.#error(parts); i++; continue; }
       let j = 1;
       for (; j <= needed; j++) {
-        if (i + j >= b.length) break;
+        if (i + j >= n) break;
         const d = b[i + j] as number;
         if (d < lower || d > upper) break;
         lower = 0x80; upper = 0xbf;
@@ -190,7 +207,7 @@ export class TextDecoder {
         i += needed + 1;
         continue;
       }
-      if (i + j >= b.length && stream) { flush(); return i; } // an incomplete sequence waits for more bytes
+      if (i + j >= n && stream) { flush(); return i; } // an incomplete sequence waits for more bytes
       flush();
       this.#error(parts); // the maximal subpart becomes one U+FFFD
       i += j;
@@ -199,10 +216,10 @@ export class TextDecoder {
     return i;
   }
 
-  #utf16(b: ArrayLike<number>, stream: boolean, parts: string[], little: boolean): number {
+  #utf16(b: ArrayLike<number>, n: number, stream: boolean, parts: string[], little: boolean): number {
     const units: number[] = [];
     let i = 0;
-    for (; i + 1 < b.length; i += 2) {
+    for (; i + 1 < n; i += 2) {
       const unit = little ? (b[i] as number) | ((b[i + 1] as number) << 8) : ((b[i] as number) << 8) | (b[i + 1] as number);
       ArrayPrototypePush(units, unit);
     }
@@ -228,21 +245,26 @@ export class TextDecoder {
       }
     }
     ArrayPrototypePush(parts, fromCodeUnits(chunk));
-    if (!stream && i < b.length) { this.#error(parts); return b.length; }
+    if (!stream && i < n) { this.#error(parts); return n; }
     return i;
   }
 
-  #single(b: ArrayLike<number>, parts: string[]): number {
+  #single(b: ArrayLike<number>, n: number, parts: string[]): number {
     const units: number[] = [];
-    for (let i = 0; i < b.length; i++) {
+    for (let i = 0; i < n; i++) {
       const c = b[i] as number;
       ArrayPrototypePush(units, c >= 0x80 && c <= 0x9f ? (WINDOWS_1252[c - 0x80] as number) : c);
     }
     ArrayPrototypePush(parts, fromCodeUnits(units));
-    return b.length;
+    return n;
   }
 }
 ObjectDefineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: 'TextDecoder', configurable: true });
+
+const TextDecoderPrototypeDecode = uncurry(TextDecoder.prototype.decode);
+const utf8Decoder = new TextDecoder();
+/** UTF-8 decode (https://encoding.spec.whatwg.org/#utf-8-decode): a leading BOM dropped, errors as U+FFFD. */
+export function utf8Decode(bytes: Uint8Array): string { return TextDecoderPrototypeDecode(utf8Decoder, bytes); }
 
 /** String.fromCharCode over a list, in slices small enough for the argument limit. */
 function fromCodeUnits(units: readonly number[]): string {

@@ -1,5 +1,5 @@
 /** atob and btoa (https://html.spec.whatwg.org/multipage/webappapis.html#atob), forgiving-base64. */
-import { ArrayPrototypeJoin, ArrayPrototypePush, StringCtor, StringFromCharCode, StringPrototypeCharCodeAt } from './00-primordials.ts';
+import { ArrayPrototypeJoin, ArrayPrototypePush, StringCtor, StringFromCharCode, StringPrototypeCharCodeAt, TypeErrorCtor } from './00-primordials.ts';
 import { DOMException } from './01-dom-exception.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -11,7 +11,7 @@ const DECODE = (() => {
 
 /** Encodes a string of code points <= 0xFF as base64. */
 export function btoa(data: unknown): string {
-  if (arguments.length === 0) throw new TypeError("Failed to execute 'btoa': 1 argument required, but only 0 present.");
+  if (arguments.length === 0) throw new TypeErrorCtor("Failed to execute 'btoa': 1 argument required, but only 0 present.");
   const s = StringCtor(data);
   const out: string[] = [];
   for (let i = 0; i < s.length; i += 3) {
@@ -30,7 +30,7 @@ export function btoa(data: unknown): string {
 
 /** Decodes base64 (ASCII whitespace ignored, padding optional) to a string of code points <= 0xFF. */
 export function atob(data: unknown): string {
-  if (arguments.length === 0) throw new TypeError("Failed to execute 'atob': 1 argument required, but only 0 present.");
+  if (arguments.length === 0) throw new TypeErrorCtor("Failed to execute 'atob': 1 argument required, but only 0 present.");
   const input = StringCtor(data);
   const codes: number[] = [];
   for (let i = 0; i < input.length; i++) {

@@ -8,9 +8,9 @@ import {
   ArrayPrototypeJoin, ArrayPrototypePush, ObjectDefineProperty,
   StringCtor, StringFromCharCode, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToWellFormed,
   SymbolIterator, TypeErrorCtor, ReflectApply, SafeMap, MapPrototypeGet, MapPrototypeHas,
-  MapPrototypeSet, MapPrototypeGetSize, MapPrototypeClear,
+  MapPrototypeSet, MapPrototypeGetSize, MapPrototypeClear, TypedArrayPrototypeGetLength, Uint8ArrayCtor,
 } from './00-primordials.ts';
-import { TextDecoder, utf8Encode } from './06-encoding.ts';
+import { bytesView, utf8Decode, utf8Encode } from './06-encoding.ts';
 import { forEachRecordEntry, listDelete, listGet, listGetAll, listHas, listSet } from './02-entry-list.ts';
 
 let ops: Pick<GuestOps, 'op_url_parse' | 'op_url_set'>;
@@ -112,6 +112,11 @@ export class URL {
 ObjectDefineProperty(URL.prototype, Symbol.toStringTag, { value: 'URL', configurable: true });
 
 let linkParams: (params: URLSearchParams, url: URL) => void;
+let paramsList: (params: URLSearchParams) => readonly [string, string][];
+/** Whether a value is a URLSearchParams (brand check, not instanceof). */
+export let isSearchParams: (value: unknown) => value is URLSearchParams;
+/** A URLSearchParams serialized (what its toString returns). */
+export function serializeSearchParams(params: URLSearchParams): string { return serializeUrlencoded(paramsList(params)); }
 
 /** https://url.spec.whatwg.org/#interface-urlsearchparams */
 export class URLSearchParams {
@@ -144,6 +149,8 @@ export class URLSearchParams {
 
   static {
     linkParams = (params, url) => { params.#url = url; };
+    paramsList = (params) => params.#list;
+    isSearchParams = (value): value is URLSearchParams => typeof value === 'object' && value !== null && #list in value;
     resetQuery = (params, search) => { params.#list = parseUrlencoded(StringPrototypeSlice(search, search.length > 0 ? 1 : 0)); };
   }
 
@@ -196,8 +203,6 @@ function usv(value: unknown): string {
   return StringPrototypeToWellFormed(StringCtor(value));
 }
 
-const decoder = new TextDecoder();
-
 /** https://url.spec.whatwg.org/#concept-urlencoded-parser */
 export function parseUrlencoded(input: string): [string, string][] {
   const out: [string, string][] = [];
@@ -218,19 +223,20 @@ export function parseUrlencoded(input: string): [string, string][] {
 
 function percentDecode(s: string): string {
   const bytes = utf8Encode(s);
-  const out = new Uint8Array(bytes.length);
+  const size = TypedArrayPrototypeGetLength(bytes);
+  const out = new Uint8ArrayCtor(size);
   let j = 0;
-  for (let i = 0; i < bytes.length; i++) {
+  for (let i = 0; i < size; i++) {
     const b = bytes[i] as number;
     if (b === 0x2b) { out[j++] = 0x20; continue; }
-    if (b === 0x25 && i + 2 < bytes.length) {
+    if (b === 0x25 && i + 2 < size) {
       const h = hex(bytes[i + 1] as number);
       const l = hex(bytes[i + 2] as number);
       if (h >= 0 && l >= 0) { out[j++] = (h << 4) | l; i += 2; continue; }
     }
     out[j++] = b;
   }
-  return decoder.decode(out.subarray(0, j));
+  return utf8Decode(bytesView(out, 0, j));
 }
 
 function hex(c: number): number {
@@ -254,8 +260,9 @@ export function serializeUrlencoded(list: readonly [string, string][]): string {
 
 function encodeComponent(s: string): string {
   const bytes = utf8Encode(s);
+  const size = TypedArrayPrototypeGetLength(bytes);
   let out = '';
-  for (let i = 0; i < bytes.length; i++) {
+  for (let i = 0; i < size; i++) {
     const b = bytes[i] as number;
     if (b === 0x20) out += '+';
     else if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2a || b === 0x2d || b === 0x2e || b === 0x5f) out += StringFromCharCode(b);

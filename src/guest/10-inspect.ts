@@ -8,8 +8,15 @@ import {
   MapIteratorNext, MapPrototypeEntries, MapPrototypeGetSize, MathMin, NumberIsInteger, ObjectGetOwnPropertyDescriptor,
   MathTrunc, NumberCtor, ObjectGetPrototypeOf, ObjectIs, StringPrototypeIncludes, StringPrototypeRepeat, ObjectPrototypeToString, ReflectOwnKeys, StringPrototypeCharCodeAt, SetIteratorNext,
   SetPrototypeGetSize, SetPrototypeValues, StringCtor, StringPrototypeSlice, SymbolPrototypeToString,
-  TypedArrayPrototypeGetLength, TypedArrayPrototypeGetToStringTag,
+  TypedArrayPrototypeGetLength, TypedArrayPrototypeGetToStringTag, ObjectHasOwn,
 } from './00-primordials.ts';
+
+// Brand checks with the captured methods, which throw for any other object: a guest's
+// Symbol.toStringTag (on a prototype or on Object.prototype) cannot make one kind pass for another.
+function isDate(value: object): boolean { try { DatePrototypeGetTime(value as Date); return true; } catch { return false; } }
+function isMap(value: object): boolean { try { MapPrototypeGetSize(value as Map<unknown, unknown>); return true; } catch { return false; } }
+function isSet(value: object): boolean { try { SetPrototypeGetSize(value as Set<unknown>); return true; } catch { return false; } }
+function isTypedArray(value: object): boolean { return ArrayBufferIsView(value) && TypedArrayPrototypeGetToStringTag(value) !== undefined; }
 
 const MAX_DEPTH = 2;
 const MAX_ITEMS = 100;
@@ -111,9 +118,10 @@ function formatValue(value: unknown, depth: number, seen: unknown[]): string {
   if (typeof value === 'function') return formatFunction(value as (...a: unknown[]) => unknown);
   if (typeof value !== 'object' || value === null) return primitive(value);
   if (ArrayPrototypeIndexOf(seen, value) !== -1) return '[Circular]';
-  const tag = ObjectPrototypeToString(value);
+  // Typed arrays first: their toStringTag is a getter a guest may have replaced.
+  const tag = isTypedArray(value) ? '[object TypedArray]' : ObjectPrototypeToString(value);
   if (tag === '[object Error]') return formatError(value);
-  if (tag === '[object Date]') {
+  if (isDate(value)) {
     const time = DatePrototypeGetTime(value as Date);
     return time === time ? DatePrototypeToISOString(value as Date) : 'Invalid Date';
   }
@@ -141,7 +149,7 @@ function formatContainer(value: object, tag: string, depth: number, seen: unknow
     }
     if (length > MAX_ITEMS) ArrayPrototypePush(items, `... ${length - MAX_ITEMS} more items`);
     ArrayPrototypePush(skip, 'length');
-  } else if (ArrayBufferIsView(value) && TypedArrayPrototypeGetToStringTag(value) !== undefined) {
+  } else if (isTypedArray(value)) {
     const length = TypedArrayPrototypeGetLength(value);
     prefix = `${TypedArrayPrototypeGetToStringTag(value) ?? ''}(${length}) `;
     open = '['; close = ']';
@@ -149,7 +157,7 @@ function formatContainer(value: object, tag: string, depth: number, seen: unknow
     for (let i = 0; i < MathMin(length, MAX_ITEMS); i++) ArrayPrototypePush(items, primitive(view[i]));
     if (length > MAX_ITEMS) ArrayPrototypePush(items, `... ${length - MAX_ITEMS} more items`);
     return `${prefix}${open} ${ArrayPrototypeJoin(items, ', ')} ${close}`;
-  } else if (tag === '[object Map]') {
+  } else if (isMap(value)) {
     prefix = `Map(${MapPrototypeGetSize(value as Map<unknown, unknown>)}) `;
     const it = MapPrototypeEntries(value as Map<unknown, unknown>);
     for (let step = MapIteratorNext(it), n = 0; !step.done; step = MapIteratorNext(it), n++) {
@@ -157,7 +165,7 @@ function formatContainer(value: object, tag: string, depth: number, seen: unknow
       const entry = step.value as [unknown, unknown];
       ArrayPrototypePush(items, `${formatValue(entry[0], depth + 1, seen)} => ${formatValue(entry[1], depth + 1, seen)}`);
     }
-  } else if (tag === '[object Set]') {
+  } else if (isSet(value)) {
     prefix = `Set(${SetPrototypeGetSize(value as Set<unknown>)}) `;
     const it = SetPrototypeValues(value as Set<unknown>);
     for (let step = SetIteratorNext(it), n = 0; !step.done; step = SetIteratorNext(it), n++) {
@@ -198,7 +206,7 @@ function formatProperty(obj: object, key: string | symbol, depth: number, seen: 
   const desc = ObjectGetOwnPropertyDescriptor(obj, key);
   let shown: string;
   if (desc === undefined) shown = '<empty item>';
-  else if ('value' in desc) shown = formatValue(desc.value, depth + 1, seen);
+  else if (ObjectHasOwn(desc, 'value')) shown = formatValue(desc.value, depth + 1, seen);
   else shown = desc.get !== undefined ? (desc.set !== undefined ? '[Getter/Setter]' : '[Getter]') : '[Setter]';
   return named ? `${formatKey(key)}: ${shown}` : shown;
 }
@@ -209,7 +217,7 @@ function constructorName(value: object): string | undefined {
   if (proto === null) return undefined;
   try {
     const desc = ObjectGetOwnPropertyDescriptor(proto as object, 'constructor');
-    const ctor = desc !== undefined && 'value' in desc ? desc.value : undefined;
+    const ctor = desc !== undefined && ObjectHasOwn(desc, 'value') ? desc.value : undefined;
     if (typeof ctor === 'function') {
       const nameDesc = ObjectGetOwnPropertyDescriptor(ctor, 'name');
       if (nameDesc !== undefined && typeof nameDesc.value === 'string' && nameDesc.value !== '') return nameDesc.value;
@@ -233,7 +241,7 @@ function formatError(error: object): string {
   if (typeof stack === 'string') return stack;
   const name = ObjectGetOwnPropertyDescriptor(error, 'name') ?? ObjectGetOwnPropertyDescriptor(ObjectGetPrototypeOf(error) as object, 'name');
   const message = ObjectGetOwnPropertyDescriptor(error, 'message');
-  const n = name !== undefined && 'value' in name ? StringCtor(name.value) : 'Error';
-  const m = message !== undefined && 'value' in message ? StringCtor(message.value) : '';
+  const n = name !== undefined && ObjectHasOwn(name, 'value') ? StringCtor(name.value) : 'Error';
+  const m = message !== undefined && ObjectHasOwn(message, 'value') ? StringCtor(message.value) : '';
   return m === '' ? `[${n}]` : `${n}: ${m}`;
 }

@@ -1,6 +1,6 @@
 /** crypto.getRandomValues and crypto.randomUUID (https://w3c.github.io/webcrypto/#crypto-interface), from the host's CSPRNG. */
 import type { GuestOps } from '../bridge/protocol.ts';
-import { ArrayPrototypeIndexOf, ObjectDefineProperty, StringPrototypeSlice, TypedArrayPrototypeGetToStringTag, TypedArrayPrototypeSet, TypeErrorCtor } from './00-primordials.ts';
+import { ArrayPrototypeIndexOf, ObjectDefineProperty, StringPrototypeSlice, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetToStringTag, TypedArrayPrototypeSet, TypeErrorCtor } from './00-primordials.ts';
 import { DOMException } from './01-dom-exception.ts';
 import { bufferSourceBytes } from './06-encoding.ts';
 
@@ -14,6 +14,9 @@ const CONSTRUCT = {};
 let subtleInstance: unknown;
 /** Sets the object crypto.subtle returns (20-subtle registers it; it imports this module). */
 export function setSubtle(subtle: unknown): void { subtleInstance = subtle; }
+
+/** `length` bytes from the host's CSPRNG (what getRandomValues fills arrays with). */
+export function getRandomBytes(length: number): Uint8Array { return randomBytes(length); }
 
 function randomBytes(length: number): Uint8Array {
   const result = op(length);
@@ -31,10 +34,11 @@ export class Crypto {
       throw new DOMException("Failed to execute 'getRandomValues' on 'Crypto': The provided ArrayBufferView is of type '" + (tag ?? typeof array) + "', which is not an integer array type.", 'TypeMismatchError');
     }
     const view = bufferSourceBytes(array, "Failed to execute 'getRandomValues' on 'Crypto'");
-    if (view.length > 65536) {
-      throw new DOMException(`Failed to execute 'getRandomValues' on 'Crypto': The ArrayBufferView's byte length (${view.length}) exceeds the number of bytes of entropy available via this API (65536).`, 'QuotaExceededError');
+    const size = TypedArrayPrototypeGetLength(view);
+    if (size > 65536) {
+      throw new DOMException(`Failed to execute 'getRandomValues' on 'Crypto': The ArrayBufferView's byte length (${size}) exceeds the number of bytes of entropy available via this API (65536).`, 'QuotaExceededError');
     }
-    TypedArrayPrototypeSet(view, randomBytes(view.length));
+    TypedArrayPrototypeSet(view, randomBytes(size));
     return array;
   }
 

@@ -2,7 +2,7 @@
 import {
   ArrayPrototypeJoin, ArrayPrototypePush, ObjectDefineProperty,
   ReflectApply, StringCtor, StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeToLowerCase,
-  TypeErrorCtor,
+  SymbolIterator, TypeErrorCtor,
 } from './00-primordials.ts';
 import { forEachRecordEntry, listDelete, listGetAll, listHas, listSet } from './02-entry-list.ts';
 
@@ -49,10 +49,26 @@ function checkValue(value: unknown, what: string): string {
 
 let setGuard: (h: Headers, guard: Guard) => void;
 let listOf: (h: Headers) => [string, string][];
+let append: (h: Headers, name: unknown, value: unknown) => void;
+let get: (h: Headers, name: unknown) => string | null;
+let set: (h: Headers, name: unknown, value: unknown) => void;
 /** Sets a Headers object's guard (Request/Response use it). */
 export function guardHeaders(h: Headers, guard: Guard): Headers { setGuard(h, guard); return h; }
 /** The raw header list, in insertion order, names lowercased. */
 export function headerList(h: Headers): readonly [string, string][] { return listOf(h); }
+/** A new Headers object with a copy of `h`'s header list (guard "none"). */
+export function copyHeaders(h: Headers): Headers {
+  const copy = new Headers();
+  const list = listOf(h);
+  for (let i = 0; i < list.length; i++) ArrayPrototypePush(listOf(copy), [(list[i] as [string, string])[0], (list[i] as [string, string])[1]]);
+  return copy;
+}
+/** Appends a header, as `h.append` does (Request and Response call this, not the patchable method). */
+export function appendHeader(h: Headers, name: string, value: string): void { append(h, name, value); }
+/** A header's combined value or null, as `h.get` does. */
+export function getHeader(h: Headers, name: string): string | null { return get(h, name); }
+/** Sets a header, as `h.set` does. */
+export function setHeader(h: Headers, name: string, value: string): void { set(h, name, value); }
 
 /** https://fetch.spec.whatwg.org/#headers-class */
 export class Headers {
@@ -62,30 +78,36 @@ export class Headers {
   constructor(init?: unknown) {
     if (init === undefined || init === null) return;
     if (typeof init !== 'object' && typeof init !== 'function') throw new TypeErrorCtor("Failed to construct 'Headers': The provided value is not of type 'HeadersInit'.");
-    const iterator = (init as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+    const iterator = (init as { [Symbol.iterator]?: unknown })[SymbolIterator];
     if (iterator !== undefined) {
       for (const pair of init as Iterable<unknown>) {
         const items: unknown[] = [];
         if (typeof pair !== 'object' || pair === null) throw new TypeErrorCtor("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
         for (const item of pair as Iterable<unknown>) ArrayPrototypePush(items, item);
         if (items.length !== 2) throw new TypeErrorCtor("Failed to construct 'Headers': Invalid value: each header pair must have exactly two items.");
-        this.append(items[0] as string, items[1] as string);
+        this.#append(items[0], items[1]);
       }
       return;
     }
-    forEachRecordEntry(init, (key, value) => { this.append(key, value as string); });
+    forEachRecordEntry(init, (key, value) => { this.#append(key, value); });
   }
 
   static {
     setGuard = (h, g) => { h.#guard = g; };
     listOf = (h) => h.#list;
+    append = (h, name, value) => { h.#append(name, value); };
+    get = (h, name) => h.#get(name);
+    set = (h, name, value) => { h.#set(name, value); };
   }
 
   #mutable(what: string): void {
     if (this.#guard === 'immutable') throw new TypeErrorCtor(`Failed to execute '${what}' on 'Headers': Headers are immutable.`);
   }
 
-  append(name: string, value: string): void {
+  append(name: string, value: string): void { this.#append(name, value); }
+
+  /** https://fetch.spec.whatwg.org/#concept-headers-append */
+  #append(name: unknown, value: unknown): void {
     const n = checkName(name, 'append');
     const v = checkValue(value, 'append');
     this.#mutable('append');
@@ -98,7 +120,9 @@ export class Headers {
     listDelete(this.#list, n);
   }
 
-  get(name: string): string | null {
+  get(name: string): string | null { return this.#get(name); }
+
+  #get(name: unknown): string | null {
     const values = listGetAll(this.#list, checkName(name, 'get'));
     return values.length === 0 ? null : ArrayPrototypeJoin(values, ', ');
   }
@@ -107,7 +131,9 @@ export class Headers {
 
   has(name: string): boolean { return listHas(this.#list, checkName(name, 'has')); }
 
-  set(name: string, value: string): void {
+  set(name: string, value: string): void { this.#set(name, value); }
+
+  #set(name: unknown, value: unknown): void {
     const n = checkName(name, 'set');
     const v = checkValue(value, 'set');
     this.#mutable('set');
@@ -135,7 +161,7 @@ export class Headers {
       if (n === 'set-cookie') {
         for (let k = 0; k < this.#list.length; k++) { const e = this.#list[k] as [string, string]; if (e[0] === n) ArrayPrototypePush(out, [n, e[1]]); }
       } else {
-        ArrayPrototypePush(out, [n, this.get(n) as string]);
+        ArrayPrototypePush(out, [n, this.#get(n) as string]);
       }
     }
     return out;

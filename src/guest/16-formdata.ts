@@ -3,21 +3,30 @@
  * and parsing (https://andreubotella.github.io/multipart-form-data/).
  */
 import {
-  ArrayPrototypePush, ObjectDefineProperty, ReflectApply, StringCtor, StringPrototypeToWellFormed,
-  TypeErrorCtor, Uint8ArrayCtor, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray,
+  ArrayPrototypePush, ObjectDefineProperty, RegExpPrototypeExec, ReflectApply, StringCtor, StringPrototypeCharCodeAt,
+  StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeToLowerCase, StringPrototypeToWellFormed, StringPrototypeTrim,
+  TypeErrorCtor, TypedArrayPrototypeGetLength,
 } from './00-primordials.ts';
-import { TextDecoder, utf8Encode } from './06-encoding.ts';
+import { bytesView, utf8Decode, utf8Encode } from './06-encoding.ts';
 import { listDelete, listGet, listGetAll, listHas, listSet } from './02-entry-list.ts';
-import { File, blobBytes, isBlob } from './14-blob.ts';
+import { File, blobBytes, blobType, concat, fileLastModified, fileName, isBlob, isFile, makeFile } from './14-blob.ts';
 
 type Entry = [string, string | File];
 
+let entriesOf: (form: FormData) => readonly Entry[];
+/** Appends an entry, as `form.append(name, value)` does for a string value (without the patchable method). */
+export function appendFormEntry(form: FormData, name: string, value: string): void { appendEntry(form, name, value); }
+/** Whether a value is a FormData (brand check, not instanceof). */
+export let isFormData: (value: unknown) => value is FormData;
+let appendEntry: (form: FormData, name: string, value: string | File) => void;
+
+/** https://xhr.spec.whatwg.org/#create-an-entry */
 function toEntryValue(value: unknown, filename: unknown): string | File {
   if (!isBlob(value)) return StringPrototypeToWellFormed(StringCtor(value));
-  const isFile = value instanceof File;
-  if (isFile && filename === undefined) return value as File;
-  const name = filename !== undefined ? StringCtor(filename) : isFile ? (value as File).name : 'blob';
-  return new File([value], name, { type: value.type, ...(isFile ? { lastModified: (value as File).lastModified } : {}) });
+  const file = isFile(value);
+  if (file && filename === undefined) return value;
+  const name = filename !== undefined ? StringCtor(filename) : file ? fileName(value) : 'blob';
+  return makeFile(blobBytes(value), name, blobType(value), file ? fileLastModified(value) : undefined);
 }
 
 /** https://xhr.spec.whatwg.org/#interface-formdata */
@@ -50,79 +59,142 @@ export class FormData {
   *keys(): IterableIterator<string> { for (let i = 0; i < this.#entries.length; i++) yield (this.#entries[i] as Entry)[0]; }
   *values(): IterableIterator<string | File> { for (let i = 0; i < this.#entries.length; i++) yield (this.#entries[i] as Entry)[1]; }
   [Symbol.iterator](): IterableIterator<[string, string | File]> { return this.entries(); }
+
+  static {
+    entriesOf = (form) => form.#entries;
+    isFormData = (value): value is FormData => typeof value === 'object' && value !== null && #entries in value;
+    appendEntry = (form, name, value) => { ArrayPrototypePush(form.#entries, [name, value]); };
+  }
 }
 ObjectDefineProperty(FormData.prototype, Symbol.toStringTag, { value: 'FormData', configurable: true });
 
-function escapeName(s: string): string {
-  return s.replace(/\r\n|\r|\n/g, '\r\n').replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+/** `s` with each `from` character code replaced by `to` (a loop: RegExp and String methods are patchable). */
+function replaceChars(s: string, from: number, to: string): string {
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (StringPrototypeCharCodeAt(s, i) !== from) continue;
+    out += StringPrototypeSlice(s, start, i) + to;
+    start = i + 1;
+  }
+  return start === 0 ? s : out + StringPrototypeSlice(s, start);
 }
 
-/** Serializes FormData as multipart/form-data; returns the body and its boundary. */
+/** Every CR, LF and CRLF as CRLF. */
+function crlf(s: string): string {
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = StringPrototypeCharCodeAt(s, i);
+    if (c !== 0x0a && c !== 0x0d) continue;
+    out += `${StringPrototypeSlice(s, start, i)}\r\n`;
+    if (c === 0x0d && StringPrototypeCharCodeAt(s, i + 1) === 0x0a) i++;
+    start = i + 1;
+  }
+  return start === 0 ? s : out + StringPrototypeSlice(s, start);
+}
+
+/** A name or filename in a Content-Disposition header: newlines normalised, then LF, CR and '"' percent-encoded. */
+function escapeName(s: string): string {
+  return replaceChars(replaceChars(replaceChars(crlf(s), 0x0a, '%0A'), 0x0d, '%0D'), 0x22, '%22');
+}
+
+/** Serializes FormData as multipart/form-data (https://andreubotella.github.io/multipart-form-data/#multipart-form-data-serializer). */
 export function encodeMultipart(form: FormData, boundary: string): Uint8Array {
   const chunks: Uint8Array[] = [];
-  for (const [name, value] of form.entries()) {
+  const entries = entriesOf(form);
+  for (let i = 0; i < entries.length; i++) {
+    const name = (entries[i] as Entry)[0];
+    const value = (entries[i] as Entry)[1];
     if (typeof value === 'string') {
-      ArrayPrototypePush(chunks, utf8Encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(name)}"\r\n\r\n${value.replace(/\r\n|\r|\n/g, '\r\n')}\r\n`));
+      ArrayPrototypePush(chunks, utf8Encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(name)}"\r\n\r\n${crlf(value)}\r\n`));
     } else {
-      ArrayPrototypePush(chunks, utf8Encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(name)}"; filename="${escapeName(value.name)}"\r\nContent-Type: ${value.type || 'application/octet-stream'}\r\n\r\n`));
+      const type = blobType(value);
+      ArrayPrototypePush(chunks, utf8Encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeName(name)}"; filename="${escapeName(fileName(value))}"\r\nContent-Type: ${type === '' ? 'application/octet-stream' : type}\r\n\r\n`));
       ArrayPrototypePush(chunks, blobBytes(value));
       ArrayPrototypePush(chunks, utf8Encode('\r\n'));
     }
   }
   ArrayPrototypePush(chunks, utf8Encode(`--${boundary}--\r\n`));
-  let size = 0;
-  for (const c of chunks) size += c.length;
-  const out = new Uint8ArrayCtor(size);
-  let offset = 0;
-  for (const c of chunks) { TypedArrayPrototypeSet(out, c, offset); offset += c.length; }
-  return out;
+  return concat(chunks);
 }
 
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
-  outer: for (let i = from; i <= haystack.length - needle.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+  const last = TypedArrayPrototypeGetLength(haystack) - TypedArrayPrototypeGetLength(needle);
+  const n = TypedArrayPrototypeGetLength(needle);
+  outer: for (let i = from; i <= last; i++) {
+    for (let j = 0; j < n; j++) if (haystack[i + j] !== needle[j]) continue outer;
     return i;
   }
   return -1;
 }
 
+/** The lines of a part's header block (split on CRLF, without String.prototype.split). */
+function lines(s: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (;;) {
+    const end = StringPrototypeIndexOf(s, '\r\n', start);
+    if (end === -1) { ArrayPrototypePush(out, StringPrototypeSlice(s, start)); return out; }
+    ArrayPrototypePush(out, StringPrototypeSlice(s, start, end));
+    start = end + 2;
+  }
+}
+
+/** "%0A", "%0D" and "%22" in a parsed name back to LF, CR and '"'. */
+function unescapeName(s: string): string {
+  let out = '';
+  let start = 0;
+  for (let i = 0; i + 2 < s.length; i++) {
+    if (StringPrototypeCharCodeAt(s, i) !== 0x25) continue;
+    const code = StringPrototypeSlice(s, i + 1, i + 3);
+    const c = code === '0A' ? '\n' : code === '0D' ? '\r' : code === '22' ? '"' : undefined;
+    if (c === undefined) continue;
+    out += StringPrototypeSlice(s, start, i) + c;
+    start = i + 3;
+    i += 2;
+  }
+  return start === 0 ? s : out + StringPrototypeSlice(s, start);
+}
+
 /** Parses a multipart/form-data body; throws TypeError when it is malformed. */
 export function parseMultipart(body: Uint8Array, boundary: string): FormData {
   const form = new FormData();
-  const decoder = new TextDecoder();
   const delimiter = utf8Encode(`--${boundary}`);
-  const crlf = utf8Encode('\r\n\r\n');
+  const delimiterLength = TypedArrayPrototypeGetLength(delimiter);
+  const headerTerminator = utf8Encode('\r\n\r\n');
+  const nextDelimiter = utf8Encode(`\r\n--${boundary}`);
   let pos = indexOf(body, delimiter, 0);
   if (pos === -1) throw new TypeErrorCtor('Failed to parse the body as multipart/form-data: no boundary found.');
   for (;;) {
-    pos += delimiter.length;
+    pos += delimiterLength;
     if (body[pos] === 0x2d && body[pos + 1] === 0x2d) return form; // closing delimiter
     if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a) throw new TypeErrorCtor('Failed to parse the body as multipart/form-data.');
     pos += 2;
-    const headerEnd = indexOf(body, crlf, pos);
+    const headerEnd = indexOf(body, headerTerminator, pos);
     if (headerEnd === -1) throw new TypeErrorCtor('Failed to parse the body as multipart/form-data: unterminated part headers.');
-    const headers = decoder.decode(TypedArrayPrototypeSubarray(body, pos, headerEnd)).split('\r\n');
-    const next = indexOf(body, utf8Encode(`\r\n--${boundary}`), headerEnd + 4);
+    const headers = lines(utf8Decode(bytesView(body, pos, headerEnd)));
+    const next = indexOf(body, nextDelimiter, headerEnd + 4);
     if (next === -1) throw new TypeErrorCtor('Failed to parse the body as multipart/form-data: missing closing boundary.');
-    const content = TypedArrayPrototypeSubarray(body, headerEnd + 4, next);
+    const content = bytesView(body, headerEnd + 4, next);
     let name: string | undefined;
     let filename: string | undefined;
     let type = 'text/plain';
-    for (const line of headers) {
-      const colon = line.indexOf(':');
-      const key = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
+    for (let i = 0; i < headers.length; i++) {
+      const line = headers[i] as string;
+      const colon = StringPrototypeIndexOf(line, ':');
+      const key = StringPrototypeToLowerCase(StringPrototypeTrim(StringPrototypeSlice(line, 0, colon)));
+      const value = StringPrototypeTrim(StringPrototypeSlice(line, colon + 1));
       if (key === 'content-disposition') {
-        name = /(?:^|;)\s*name="([^"]*)"/i.exec(value)?.[1];
-        filename = /;\s*filename="([^"]*)"/i.exec(value)?.[1];
+        name = RegExpPrototypeExec(/(?:^|;)\s*name="([^"]*)"/i, value)?.[1];
+        filename = RegExpPrototypeExec(/;\s*filename="([^"]*)"/i, value)?.[1];
       } else if (key === 'content-type') {
         type = value;
       }
     }
     if (name === undefined) throw new TypeErrorCtor('Failed to parse the body as multipart/form-data: a part has no name.');
-    const unescape = (s: string) => s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%22/g, '"');
-    if (filename !== undefined) form.append(unescape(name), new File([content], unescape(filename), { type }));
-    else form.append(unescape(name), decoder.decode(content));
+    if (filename !== undefined) appendEntry(form, unescapeName(name), makeFile(content, unescapeName(filename), type));
+    else appendEntry(form, unescapeName(name), utf8Decode(content));
     pos = next + 2;
   }
 }

@@ -1,13 +1,15 @@
 /** The Fetch standard's body mixin (https://fetch.spec.whatwg.org/#body-mixin): extraction, reading, cloning. */
-import { ArrayBufferIsView, ArrayPrototypePush, ObjectDefineProperty, ObjectPrototypeToString, StringCtor, TypeErrorCtor, TypedArrayPrototypeSet, Uint8ArrayCtor, MathMin, TypedArrayPrototypeSubarray } from './00-primordials.ts';
-import { TextDecoder, bufferSourceBytes, utf8Encode } from './06-encoding.ts';
-import { URLSearchParams, parseUrlencoded } from './08-url.ts';
-import { ReadableStream } from './vendor/web-streams-polyfill.mjs';
-import { blobBytes, isBlob, makeBlob, type Blob } from './14-blob.ts';
-import { FormData, encodeMultipart, parseMultipart } from './16-formdata.ts';
-import { createCrypto } from './11-crypto.ts';
-
-const localCrypto = createCrypto();
+import {
+  ArrayBufferIsView, ArrayPrototypePush, JSONParse, NumberPrototypeToString, ObjectDefineProperty, RegExpPrototypeExec, StringCtor,
+  StringPrototypeSlice, StringPrototypeToLowerCase, TypeErrorCtor, TypedArrayPrototypeGetBuffer, Uint8ArrayCtor,
+} from './00-primordials.ts';
+import { newPromise } from './01-promise.ts';
+import { bufferSourceBytes, isArrayBuffer, utf8Decode, utf8Encode } from './06-encoding.ts';
+import { isSearchParams, parseUrlencoded, serializeSearchParams } from './08-url.ts';
+import { acquireReader, isReadableStream, isStreamDisturbed, isStreamLocked, readChunk, teeStream, type ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import { blobBytes, blobType, bytesStream, concat, copyBytes, isBlob, makeBlob, type Blob } from './14-blob.ts';
+import { FormData, appendFormEntry, encodeMultipart, isFormData, parseMultipart } from './16-formdata.ts';
+import { getRandomBytes } from './11-crypto.ts';
 
 /** A body: bytes we hold (the common case, no stream made until asked), or a stream. */
 export interface InnerBody {
@@ -19,88 +21,91 @@ export interface InnerBody {
 /** What a body init extracts to. */
 export interface Extracted { body: InnerBody; type: string | null }
 
-const isStream = (v: unknown): v is ReadableStream => ObjectPrototypeToString(v) === '[object ReadableStream]';
-
 /** https://fetch.spec.whatwg.org/#concept-bodyinit-extract */
 export function extractBody(init: unknown): Extracted {
   if (typeof init === 'string') return { body: bytesBody(utf8Encode(init)), type: 'text/plain;charset=UTF-8' };
-  if (isBlob(init)) return { body: bytesBody(blobBytes(init)), type: init.type === '' ? null : init.type };
-  if (ArrayBufferIsView(init) || ObjectPrototypeToString(init) === '[object ArrayBuffer]') {
-    const src = bufferSourceBytes(init, 'body');
-    const copy = new Uint8ArrayCtor(src.length);
-    TypedArrayPrototypeSet(copy, src);
-    return { body: bytesBody(copy), type: null };
+  if (isBlob(init)) {
+    const type = blobType(init);
+    return { body: bytesBody(blobBytes(init)), type: type === '' ? null : type };
   }
-  if (init instanceof URLSearchParams) return { body: bytesBody(utf8Encode(init.toString())), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
-  if (init instanceof FormData) {
+  if (ArrayBufferIsView(init) || isArrayBuffer(init)) return { body: bytesBody(copyBytes(bufferSourceBytes(init, 'body'))), type: null };
+  if (isSearchParams(init)) return { body: bytesBody(utf8Encode(serializeSearchParams(init))), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  if (isFormData(init)) {
     const boundary = `----islet-form-${randomBoundary()}`;
     return { body: bytesBody(encodeMultipart(init, boundary)), type: `multipart/form-data; boundary=${boundary}` };
   }
-  if (isStream(init)) {
-    if (init.locked || (init as unknown as { _disturbed?: boolean })._disturbed === true) throw new TypeErrorCtor('The body stream is locked or has already been read.');
+  if (isReadableStream(init)) {
+    if (isStreamLocked(init) || isStreamDisturbed(init)) throw new TypeErrorCtor('The body stream is locked or has already been read.');
     return { body: { bytes: null, stream: init as ReadableStream<Uint8Array>, used: false }, type: null };
   }
   return { body: bytesBody(utf8Encode(StringCtor(init))), type: 'text/plain;charset=UTF-8' };
 }
 
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 let boundaryCounter = 0;
 function randomBoundary(): string {
-  const bytes = localCrypto.getRandomValues(new Uint8ArrayCtor(12));
+  const bytes = getRandomBytes(12);
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += ((bytes[i] as number) % 36).toString(36);
-  return `${s}${(boundaryCounter++).toString(36)}`;
+  for (let i = 0; i < 12; i++) s += BASE36[(bytes[i] as number) % 36] as string;
+  return `${s}${NumberPrototypeToString(boundaryCounter++, 36)}`;
 }
 
 function bytesBody(bytes: Uint8Array): InnerBody { return { bytes, stream: null, used: false }; }
 
 /** The body as a stream (made on first access for byte bodies). */
 export function bodyStream(body: InnerBody): ReadableStream<Uint8Array> {
-  if (body.stream === null) {
-    const bytes = body.bytes ?? new Uint8ArrayCtor(0);
-    let offset = 0;
-    body.stream = new ReadableStream<Uint8Array>({
-      type: 'bytes',
-      pull(controller: { enqueue(c: Uint8Array): void; close(): void }) {
-        if (offset >= bytes.length) { controller.close(); return; }
-        const end = MathMin(bytes.length, offset + 65536);
-        const chunk = new Uint8ArrayCtor(end - offset);
-        TypedArrayPrototypeSet(chunk, TypedArrayPrototypeSubarray(bytes, offset, end));
-        controller.enqueue(chunk);
-        offset = end;
-      },
-    } as never);
-  }
+  if (body.stream === null) body.stream = bytesStream(body.bytes ?? new Uint8ArrayCtor(0));
   return body.stream;
 }
 
 /** https://fetch.spec.whatwg.org/#dom-body-bodyused */
 export function isUsed(body: InnerBody | null): boolean {
   if (body === null) return false;
-  return body.used || (body.stream !== null && (body.stream as unknown as { _disturbed?: boolean })._disturbed === true);
+  return body.used || (body.stream !== null && isStreamDisturbed(body.stream));
 }
 
-/** Reads the whole body once (https://fetch.spec.whatwg.org/#concept-body-consume-body). */
-export async function consume(body: InnerBody | null): Promise<Uint8Array> {
-  if (body === null) return new Uint8ArrayCtor(0);
-  if (isUsed(body)) throw new TypeErrorCtor('Body is unusable: Body has already been read');
-  if (body.stream !== null && body.stream.locked) throw new TypeErrorCtor('Body is unusable: Body stream is locked');
+/**
+ * Reads the whole body once (https://fetch.spec.whatwg.org/#body-fully-read), then calls `done`
+ * with its bytes or `fail` with the error. Stream bodies are read with read requests, not
+ * promises, so a guest's `then` on Object.prototype or Promise.prototype sees none of it.
+ */
+function fullyRead(body: InnerBody | null, done: (bytes: Uint8Array) => void, fail: (error: unknown) => void): void {
+  if (body === null) { done(new Uint8ArrayCtor(0)); return; }
+  if (isUsed(body)) { fail(new TypeErrorCtor('Body is unusable: Body has already been read')); return; }
+  if (body.stream !== null && isStreamLocked(body.stream)) { fail(new TypeErrorCtor('Body is unusable: Body stream is locked')); return; }
   body.used = true;
-  if (body.stream === null) return body.bytes ?? new Uint8ArrayCtor(0);
-  const reader = body.stream.getReader();
+  if (body.stream === null) { done(body.bytes ?? new Uint8ArrayCtor(0)); return; }
+  const reader = acquireReader(body.stream);
   const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    if (!ArrayBufferIsView(value)) throw new TypeErrorCtor('Body stream chunks must be Uint8Arrays.');
-    const bytes = bufferSourceBytes(value, 'body');
-    ArrayPrototypePush(chunks, bytes);
-    size += bytes.length;
-  }
-  const out = new Uint8ArrayCtor(size);
-  let offset = 0;
-  for (let i = 0; i < chunks.length; i++) { TypedArrayPrototypeSet(out, chunks[i] as Uint8Array, offset); offset += (chunks[i] as Uint8Array).length; }
-  return out;
+  // A read's steps may run before readChunk returns (the chunk was queued): loop, don't recurse.
+  let inRead = false;
+  let readAgain = false;
+  const onChunk = (chunk: Uint8Array): void => {
+    if (!ArrayBufferIsView(chunk)) { fail(new TypeErrorCtor('Body stream chunks must be Uint8Arrays.')); return; }
+    ArrayPrototypePush(chunks, bufferSourceBytes(chunk, 'body'));
+    if (inRead) readAgain = true;
+    else next();
+  };
+  const next = (): void => {
+    do {
+      readAgain = false;
+      inRead = true;
+      readChunk(reader, onChunk, () => { done(concat(chunks)); }, fail);
+      inRead = false;
+    } while (readAgain);
+  };
+  next();
+}
+
+/** A promise for `consume(bytes)` over the fully read body; an exception in `consume` rejects it. */
+function consumeBody<T>(body: InnerBody | null, consume: (bytes: Uint8Array) => T): Promise<T> {
+  return newPromise<T>((resolve, reject) => {
+    fullyRead(body, (bytes) => {
+      let value: T;
+      try { value = consume(bytes); } catch (error) { reject(error); return; }
+      resolve(value);
+    }, reject);
+  });
 }
 
 /** https://fetch.spec.whatwg.org/#concept-body-clone: byte bodies are shared, streams are teed. */
@@ -108,35 +113,37 @@ export function cloneBody(body: InnerBody | null): InnerBody | null {
   if (body === null) return null;
   if (isUsed(body)) throw new TypeErrorCtor('Failed to clone: Body has already been used');
   if (body.stream === null) return { bytes: body.bytes, stream: null, used: false };
-  const [a, b] = body.stream.tee();
-  body.stream = a;
-  return { bytes: null, stream: b, used: false };
+  const branches = teeStream(body.stream);
+  body.stream = branches[0];
+  return { bytes: null, stream: branches[1], used: false };
+}
+
+/** https://fetch.spec.whatwg.org/#dom-body-formdata, from the fully read bytes. */
+function formDataOf(bytes: Uint8Array, type: string | null): FormData {
+  const mime = StringPrototypeToLowerCase(type ?? '');
+  if (StringPrototypeSlice(mime, 0, 19) === 'multipart/form-data') {
+    const boundary = RegExpPrototypeExec(/boundary=(?:"([^"]+)"|([^;\s]+))/i, type ?? '');
+    const value = boundary?.[1] ?? boundary?.[2];
+    if (value === undefined) throw new TypeErrorCtor('Failed to parse the body as FormData: no multipart boundary.');
+    return parseMultipart(bytes, value);
+  }
+  if (StringPrototypeSlice(mime, 0, 33) === 'application/x-www-form-urlencoded') {
+    const form = new FormData();
+    const pairs = parseUrlencoded(utf8Decode(bytes));
+    for (let i = 0; i < pairs.length; i++) appendFormEntry(form, (pairs[i] as [string, string])[0], (pairs[i] as [string, string])[1]);
+    return form;
+  }
+  throw new TypeErrorCtor(`Failed to parse the body as FormData: unsupported content type '${type ?? ''}'.`);
 }
 
 /** The body-reading methods shared by Request and Response. */
 export const bodyMethods = {
-  async text(body: InnerBody | null): Promise<string> { return new TextDecoder().decode(await consume(body)); },
-  async json(body: InnerBody | null): Promise<unknown> { return JSON.parse(new TextDecoder().decode(await consume(body))); },
-  async arrayBuffer(body: InnerBody | null): Promise<ArrayBuffer> { const b = await consume(body); return copy(b).buffer as ArrayBuffer; },
-  async bytes(body: InnerBody | null): Promise<Uint8Array> { return copy(await consume(body)); },
-  async blob(body: InnerBody | null, type: string | null): Promise<Blob> { return makeBlob(await consume(body), type ?? ''); },
-  async formData(body: InnerBody | null, type: string | null): Promise<FormData> {
-    const bytes = await consume(body);
-    const mime = (type ?? '').toLowerCase();
-    if (mime.startsWith('multipart/form-data')) {
-      const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type ?? '');
-      const value = boundary?.[1] ?? boundary?.[2];
-      if (value === undefined) throw new TypeErrorCtor('Failed to parse the body as FormData: no multipart boundary.');
-      return parseMultipart(bytes, value);
-    }
-    if (mime.startsWith('application/x-www-form-urlencoded')) {
-      const form = new FormData();
-      const pairs = parseUrlencoded(new TextDecoder().decode(bytes));
-      for (let i = 0; i < pairs.length; i++) form.append((pairs[i] as [string, string])[0], (pairs[i] as [string, string])[1]);
-      return form;
-    }
-    throw new TypeErrorCtor(`Failed to parse the body as FormData: unsupported content type '${type ?? ''}'.`);
-  },
+  text(body: InnerBody | null): Promise<string> { return consumeBody(body, utf8Decode); },
+  json(body: InnerBody | null): Promise<unknown> { return consumeBody(body, (bytes) => JSONParse(utf8Decode(bytes)) as unknown); },
+  arrayBuffer(body: InnerBody | null): Promise<ArrayBuffer> { return consumeBody(body, (bytes) => TypedArrayPrototypeGetBuffer(copyBytes(bytes)) as ArrayBuffer); },
+  bytes(body: InnerBody | null): Promise<Uint8Array> { return consumeBody(body, copyBytes); },
+  blob(body: InnerBody | null, type: string | null): Promise<Blob> { return consumeBody(body, (bytes) => makeBlob(bytes, type ?? '')); },
+  formData(body: InnerBody | null, type: string | null): Promise<FormData> { return consumeBody(body, (bytes) => formDataOf(bytes, type)); },
 };
 
 /** The body members Request and Response share (https://fetch.spec.whatwg.org/#body-mixin). */
@@ -172,10 +179,4 @@ export function installBodyMixin<T extends object>(proto: T, inner: (self: T) =>
     configurable: true, enumerable: true,
   });
   ObjectDefineProperty(proto, 'bodyUsed', { get(this: T) { return isUsed(inner(this)); }, configurable: true, enumerable: true });
-}
-
-function copy(src: Uint8Array): Uint8Array {
-  const out = new Uint8ArrayCtor(src.length);
-  TypedArrayPrototypeSet(out, src);
-  return out;
 }

@@ -1,10 +1,23 @@
 /** Request and Response (https://fetch.spec.whatwg.org/#request-class, #response-class). */
-import { JSONStringify, ObjectDefineProperty, StringCtor, StringPrototypeCharCodeAt, TypeErrorCtor, RangeErrorCtor, NumberCtor } from './00-primordials.ts';
+import {
+  ArrayPrototypeIndexOf, JSONStringify, MathTrunc, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, StringCtor, StringPrototypeCharCodeAt,
+  StringPrototypeIncludes, StringPrototypeToUpperCase, TypeErrorCtor, RangeErrorCtor, NumberCtor, uncurry,
+} from './00-primordials.ts';
 import { URL } from './08-url.ts';
-import { AbortController, AbortSignal } from './05-abort.ts';
-import { Headers, guardHeaders, headerList } from './15-headers.ts';
+import { dependentSignal, newAbortSignal, type AbortSignal } from './05-abort.ts';
+import { Headers, appendHeader, copyHeaders, getHeader, guardHeaders, setHeader } from './15-headers.ts';
 import { cloneBody, extractBody, installBodyMixin, isUsed, type Body, type InnerBody } from './17-body.ts';
 import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
+
+const URLParse = URL.parse;
+const URLPrototypeGet = (key: string) => uncurry(ObjectGetOwnPropertyDescriptor(URL.prototype, key)?.get as (this: URL) => string);
+const URLPrototypeGetHref = URLPrototypeGet('href');
+const URLPrototypeGetUsername = URLPrototypeGet('username');
+const URLPrototypeGetPassword = URLPrototypeGet('password');
+/** Whether `list` holds `value` (Array.prototype.includes is patchable). */
+const includes = (list: readonly unknown[], value: unknown): boolean => ArrayPrototypeIndexOf(list as unknown[], value) !== -1;
+/** The default of a missing init dictionary: it has no members, inherited or not. */
+const NO_INIT = { __proto__: null } as object;
 
 const METHODS_TO_NORMALIZE = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 const FORBIDDEN_METHODS = ['CONNECT', 'TRACE', 'TRACK'];
@@ -15,16 +28,16 @@ function normalizeMethod(method: unknown): string {
   const m = StringCtor(method);
   for (let i = 0; i < m.length; i++) {
     const c = StringPrototypeCharCodeAt(m, i);
-    const token = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || '!#$%&\'*+-.^_`|~'.includes(m[i] as string);
+    const token = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || StringPrototypeIncludes('!#$%&\'*+-.^_`|~', m[i] as string);
     if (!token) throw new TypeErrorCtor(`'${m}' is not a valid HTTP method.`);
   }
   if (m.length === 0) throw new TypeErrorCtor("'' is not a valid HTTP method.");
-  const upper = m.toUpperCase();
-  if (FORBIDDEN_METHODS.includes(upper)) throw new TypeErrorCtor(`'${m}' HTTP method is unsupported.`);
-  return METHODS_TO_NORMALIZE.includes(upper) ? upper : m;
+  const upper = StringPrototypeToUpperCase(m);
+  if (includes(FORBIDDEN_METHODS, upper)) throw new TypeErrorCtor(`'${m}' HTTP method is unsupported.`);
+  return includes(METHODS_TO_NORMALIZE, upper) ? upper : m;
 }
 
-function contentTypeOf(headers: Headers): string | null { return headers.get('content-type'); }
+function contentTypeOf(headers: Headers): string | null { return getHeader(headers, 'content-type'); }
 
 interface RequestInitLike {
   method?: string; headers?: unknown; body?: unknown; signal?: AbortSignal | null; redirect?: string;
@@ -36,6 +49,8 @@ let requestBody: (r: Request) => InnerBody | null;
 /** The inner body of a Request (for fetch). */
 export function requestInnerBody(r: Request): InnerBody | null { return requestBody(r); }
 let setRequestBody: (r: Request, body: InnerBody | null) => void;
+let isRequest: (value: unknown) => value is Request;
+let requestHeaders: (r: Request) => Headers;
 
 /** https://fetch.spec.whatwg.org/#request-class */
 export class Request {
@@ -53,30 +68,30 @@ export class Request {
 
   constructor(input: unknown, init?: RequestInitLike) {
     if (arguments.length === 0) throw new TypeErrorCtor("Failed to construct 'Request': 1 argument required, but only 0 present.");
-    const options = init ?? {};
+    const options: RequestInitLike = init ?? NO_INIT;
     if (typeof options !== 'object') throw new TypeErrorCtor("Failed to construct 'Request': The provided value is not of type 'RequestInit'.");
-    const source = input instanceof Request ? input : undefined;
+    const source = isRequest(input) ? input : undefined;
     if (source !== undefined) {
-      this.#url = source.url;
+      this.#url = source.#url;
     } else {
-      const parsed = URL.parse(StringCtor(input));
+      const parsed = URLParse(StringCtor(input));
       if (parsed === null) throw new TypeErrorCtor(`Failed to construct 'Request': Invalid URL '${StringCtor(input)}' (relative URLs need a base, and there is none here).`);
-      if (parsed.username !== '' || parsed.password !== '') throw new TypeErrorCtor("Failed to construct 'Request': Request cannot be constructed from a URL that includes credentials.");
-      this.#url = parsed.href;
+      if (URLPrototypeGetUsername(parsed) !== '' || URLPrototypeGetPassword(parsed) !== '') throw new TypeErrorCtor("Failed to construct 'Request': Request cannot be constructed from a URL that includes credentials.");
+      this.#url = URLPrototypeGetHref(parsed);
     }
-    this.#method = options.method !== undefined ? normalizeMethod(options.method) : source?.method ?? 'GET';
-    this.#redirect = options.redirect ?? source?.redirect ?? 'follow';
+    this.#method = options.method !== undefined ? normalizeMethod(options.method) : (source === undefined ? undefined : source.#method) ?? 'GET';
+    this.#redirect = options.redirect ?? (source === undefined ? undefined : source.#redirect) ?? 'follow';
     if (this.#redirect !== 'follow' && this.#redirect !== 'error' && this.#redirect !== 'manual') {
       throw new TypeErrorCtor(`Failed to construct 'Request': The provided value '${this.#redirect}' is not a valid enum value of type RequestRedirect.`);
     }
-    this.#cache = options.cache ?? source?.cache ?? 'default';
-    this.#credentials = options.credentials ?? source?.credentials ?? 'same-origin';
-    this.#mode = options.mode ?? source?.mode ?? 'cors';
-    this.#integrity = options.integrity ?? source?.integrity ?? '';
-    this.#keepalive = options.keepalive ?? source?.keepalive ?? false;
-    const parentSignal = options.signal !== undefined ? options.signal : source?.signal ?? null;
-    this.#signal = parentSignal === null ? new AbortController().signal : AbortSignal.any([parentSignal]);
-    this.#headers = new Headers(options.headers !== undefined ? options.headers : source?.headers);
+    this.#cache = options.cache ?? (source === undefined ? undefined : source.#cache) ?? 'default';
+    this.#credentials = options.credentials ?? (source === undefined ? undefined : source.#credentials) ?? 'same-origin';
+    this.#mode = options.mode ?? (source === undefined ? undefined : source.#mode) ?? 'cors';
+    this.#integrity = options.integrity ?? (source === undefined ? undefined : source.#integrity) ?? '';
+    this.#keepalive = options.keepalive ?? (source === undefined ? undefined : source.#keepalive) ?? false;
+    const parentSignal = options.signal !== undefined ? options.signal : (source === undefined ? undefined : source.#signal) ?? null;
+    this.#signal = parentSignal === null ? newAbortSignal() : dependentSignal(parentSignal);
+    this.#headers = options.headers !== undefined ? new Headers(options.headers) : source !== undefined ? copyHeaders(source.#headers) : new Headers();
     guardHeaders(this.#headers, 'request');
     const hasBody = options.body !== undefined && options.body !== null;
     if ((hasBody || (source !== undefined && requestBody(source) !== null && options.body === undefined)) && (this.#method === 'GET' || this.#method === 'HEAD')) {
@@ -88,7 +103,7 @@ export class Request {
         throw new TypeErrorCtor("Failed to construct 'Request': The duplex member must be specified for a request with a streaming body.");
       }
       this.#body = body;
-      if (type !== null && !this.#headers.has('content-type')) this.#headers.append('content-type', type);
+      if (type !== null && getHeader(this.#headers, 'content-type') === null) appendHeader(this.#headers, 'content-type', type);
     } else if (source !== undefined && options.body === undefined) {
       const inherited = requestBody(source);
       if (inherited !== null && isUsed(inherited)) throw new TypeErrorCtor("Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used.");
@@ -103,6 +118,8 @@ export class Request {
   static {
     requestBody = (r) => r.#body;
     setRequestBody = (r, body) => { r.#body = body; };
+    isRequest = (value): value is Request => typeof value === 'object' && value !== null && #url in value;
+    requestHeaders = (r) => r.#headers;
   }
 
   get method(): string { return this.#method; }
@@ -124,13 +141,13 @@ export class Request {
   clone(): Request {
     if (isUsed(this.#body)) throw new TypeErrorCtor("Failed to execute 'clone' on 'Request': Request body is already used");
     const body = cloneBody(this.#body);
-    const copy = new Request(this, { body: null });
+    const copy = new Request(this, { __proto__: null, body: null } as RequestInitLike);
     setRequestBody(copy, body);
     return copy;
   }
 }
 ObjectDefineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
-installBodyMixin(Request.prototype, (r) => requestBody(r), (r) => contentTypeOf(r.headers));
+installBodyMixin(Request.prototype, (r) => requestBody(r), (r) => contentTypeOf(requestHeaders(r)));
 // The mixin's members, for the type checker (installed above, not class fields).
 export interface Request extends Body {}
 
@@ -138,13 +155,14 @@ export interface Request extends Body {}
 interface ResponseInitLike { status?: number; statusText?: string; headers?: unknown }
 
 let responseBody: (r: Response) => InnerBody | null;
+let responseHeaders: (r: Response) => Headers;
 /** The inner body of a Response (for serving it without making a stream). */
 export function responseInnerBody(r: Response): InnerBody | null { return responseBody(r); }
 let makeResponse: (body: InnerBody | null, status: number, statusText: string, headers: Headers, type: string, url: string, redirected?: boolean) => Response;
 /** A Response for a fetch result: immutable headers, type "basic", the final URL. */
 export function responseFromNetwork(stream: ReadableStream<Uint8Array> | null, status: number, statusText: string, headers: [string, string][], url: string, redirected: boolean): Response {
   const h = new Headers();
-  for (let i = 0; i < headers.length; i++) h.append((headers[i] as [string, string])[0], (headers[i] as [string, string])[1]);
+  for (let i = 0; i < headers.length; i++) appendHeader(h, (headers[i] as [string, string])[0], (headers[i] as [string, string])[1]);
   return makeResponse(stream === null ? null : { bytes: null, stream, used: false }, status, statusText, guardHeaders(h, 'immutable'), 'basic', url, redirected);
 }
 
@@ -159,10 +177,10 @@ export class Response {
   #redirected = false;
 
   constructor(body?: unknown, init?: ResponseInitLike) {
-    const options = init ?? {};
+    const options: ResponseInitLike = init ?? NO_INIT;
     if (typeof options !== 'object') throw new TypeErrorCtor("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
     const status = options.status === undefined ? 200 : NumberCtor(options.status);
-    if (!(status >= 200 && status <= 599) || status !== Math.trunc(status)) {
+    if (!(status >= 200 && status <= 599) || status !== MathTrunc(status)) {
       throw new RangeErrorCtor(`Failed to construct 'Response': The status provided (${StringCtor(options.status)}) is outside the range [200, 599].`);
     }
     const statusText = options.statusText === undefined ? '' : StringCtor(options.statusText);
@@ -174,15 +192,16 @@ export class Response {
     this.#statusText = statusText;
     this.#headers = guardHeaders(new Headers(options.headers), 'response');
     if (body !== undefined && body !== null) {
-      if (NULL_BODY_STATUSES.includes(status)) throw new TypeErrorCtor(`Failed to construct 'Response': Response with null body status (${status}) cannot have body`);
+      if (includes(NULL_BODY_STATUSES, status)) throw new TypeErrorCtor(`Failed to construct 'Response': Response with null body status (${status}) cannot have body`);
       const { body: inner, type } = extractBody(body);
       this.#body = inner;
-      if (type !== null && !this.#headers.has('content-type')) this.#headers.append('content-type', type);
+      if (type !== null && getHeader(this.#headers, 'content-type') === null) appendHeader(this.#headers, 'content-type', type);
     }
   }
 
   static {
     responseBody = (r) => r.#body;
+    responseHeaders = (r) => r.#headers;
     makeResponse = (body, status, statusText, headers, type, url, redirected = false) => {
       const r = new Response(null);
       r.#body = body; r.#status = status; r.#statusText = statusText; r.#headers = headers; r.#type = type; r.#url = url; r.#redirected = redirected;
@@ -195,10 +214,11 @@ export class Response {
   }
 
   static redirect(url: unknown, status = 302): Response {
-    const parsed = URL.parse(StringCtor(url));
+    const parsed = URLParse(StringCtor(url));
     if (parsed === null) throw new TypeErrorCtor(`Failed to execute 'redirect' on 'Response': Invalid URL '${StringCtor(url)}'`);
-    if (!REDIRECT_STATUSES.includes(NumberCtor(status))) throw new RangeErrorCtor(`Failed to execute 'redirect' on 'Response': Invalid status code ${StringCtor(status)}`);
-    const headers = new Headers({ location: parsed.href });
+    if (!includes(REDIRECT_STATUSES, NumberCtor(status))) throw new RangeErrorCtor(`Failed to execute 'redirect' on 'Response': Invalid status code ${StringCtor(status)}`);
+    const headers = new Headers();
+    appendHeader(headers, 'location', URLPrototypeGetHref(parsed));
     return makeResponse(null, NumberCtor(status), '', guardHeaders(headers, 'immutable'), 'default', '');
   }
 
@@ -206,8 +226,9 @@ export class Response {
     const text = JSONStringify(data);
     if (text === undefined) throw new TypeErrorCtor("Failed to execute 'json' on 'Response': The data is not JSON serializable");
     const response = new Response(text, init);
-    const headers = response.headers;
-    if (headerList(headers).length === 0 || !headers.has('content-type') || headers.get('content-type') === 'text/plain;charset=UTF-8') headers.set('content-type', 'application/json');
+    const headers = responseHeaders(response);
+    const type = getHeader(headers, 'content-type');
+    if (type === null || type === 'text/plain;charset=UTF-8') setHeader(headers, 'content-type', 'application/json');
     return response;
   }
 
@@ -220,10 +241,10 @@ export class Response {
   get headers(): Headers { return this.#headers; }
   clone(): Response {
     if (isUsed(this.#body)) throw new TypeErrorCtor("Failed to execute 'clone' on 'Response': Response body is already used");
-    const headers = new Headers(this.#headers);
+    const headers = copyHeaders(this.#headers);
     return makeResponse(cloneBody(this.#body), this.#status, this.#statusText, guardHeaders(headers, this.#type === 'error' || this.#type === 'basic' ? 'immutable' : 'response'), this.#type, this.#url, this.#redirected);
   }
 }
 ObjectDefineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
-installBodyMixin(Response.prototype, (r) => responseBody(r), (r) => contentTypeOf(r.headers));
+installBodyMixin(Response.prototype, (r) => responseBody(r), (r) => contentTypeOf(responseHeaders(r)));
 export interface Response extends Body {}

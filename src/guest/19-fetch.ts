@@ -5,7 +5,9 @@
  */
 import type { GuestOps } from '../bridge/protocol.ts';
 import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, PromiseCtor, SafeMap, TypeErrorCtor, WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas } from './00-primordials.ts';
-import { ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import { promiseReject, queueMicrotaskSafely } from './01-promise.ts';
+import { addAbortAlgorithm } from './05-abort.ts';
+import { ReadableStream, acquireReader, readChunk } from './vendor/web-streams-polyfill.mjs';
 import { headerList } from './15-headers.ts';
 import { Request, requestInnerBody, responseFromNetwork, type Response } from './18-request-response.ts';
 import { bodyStream } from './17-body.ts';
@@ -48,13 +50,13 @@ export function fetch(input: unknown, init?: RequestInit): Promise<Response> {
   try {
     request = new Request(input, init as never);
   } catch (error) {
-    return PromiseCtor.reject(error) as Promise<Response>;
+    return promiseReject<Response>(error);
   }
   const signal = request.signal;
-  if (signal.aborted) return PromiseCtor.reject(signal.reason) as Promise<Response>;
+  if (signal.aborted) return promiseReject<Response>(signal.reason);
   const inner = requestInnerBody(request);
   if (inner !== null && (inner.used || (inner.stream !== null && inner.stream.locked))) {
-    return PromiseCtor.reject(new TypeErrorCtor('fetch: the request body has already been used')) as Promise<Response>;
+    return promiseReject<Response>(new TypeErrorCtor('fetch: the request body has already been used'));
   }
   const bodyArg = inner === null ? null : inner.stream === null ? inner.bytes : 'stream';
   if (inner !== null) inner.used = inner.stream === null;
@@ -62,35 +64,42 @@ export function fetch(input: unknown, init?: RequestInit): Promise<Response> {
   const list = headerList(request.headers);
   for (let i = 0; i < list.length; i++) headers[i] = [(list[i] as [string, string])[0], (list[i] as [string, string])[1]];
   const started = ops.op_fetch_start(request.method, request.url, headers, bodyArg, request.redirect);
-  if (started[0] !== true) return PromiseCtor.reject(new TypeErrorCtor(`fetch: ${started[1]}`)) as Promise<Response>;
+  if (started[0] !== true) return promiseReject<Response>(new TypeErrorCtor(`fetch: ${started[1]}`));
   const id = started[1];
   return new PromiseCtor<Response>((resolve, reject) => {
     const p: Pending = { resolve, reject, headDone: false, controller: undefined, pull: undefined, drain: undefined, settled: false };
     MapPrototypeSet(pending, id, p);
-    signal.addEventListener('abort', () => {
+    addAbortAlgorithm(signal, () => {
       ops.op_fetch_cancel(id);
       fail(id, signal.reason);
-    }, { once: true });
-    if (bodyArg === 'stream' && inner !== null) void pumpBody(id, bodyStream(inner), p);
+    });
+    if (bodyArg === 'stream' && inner !== null) pumpBody(id, bodyStream(inner), p);
   });
 }
 
-async function pumpBody(id: number, stream: ReadableStream<Uint8Array>, p: Pending): Promise<void> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done || p.settled) break;
-      const chunk = bufferSourceBytes(value, 'fetch request body');
-      const written = ops.op_fetch_write(id, chunk);
-      if (written[0] !== true) throw new TypeErrorCtor(`fetch: ${written[1]}`);
-      if (written[1] === false) await new PromiseCtor<void>((resolve) => { p.drain = resolve; });
-    }
-    ops.op_fetch_end(id);
-  } catch (error) {
+/** Sends a stream request body to the host chunk by chunk, waiting for a drain when the host asks. */
+function pumpBody(id: number, stream: ReadableStream<Uint8Array>, p: Pending): void {
+  const reader = acquireReader(stream);
+  const failed = (error: unknown): void => {
     ops.op_fetch_cancel(id);
     fail(id, error);
-  }
+  };
+  const onChunk = (value: Uint8Array): void => {
+    if (p.settled) { ops.op_fetch_end(id); return; }
+    let written;
+    try {
+      written = ops.op_fetch_write(id, bufferSourceBytes(value, 'fetch request body'));
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (written[0] !== true) { failed(new TypeErrorCtor(`fetch: ${written[1]}`)); return; }
+    // Read the next chunk in a later turn (or after the drain), never inside this one.
+    if (written[1] === false) p.drain = next;
+    else queueMicrotaskSafely(next);
+  };
+  const next = (): void => { readChunk(reader, onChunk, () => { ops.op_fetch_end(id); }, failed); };
+  next();
 }
 
 function fail(id: number, error: unknown): void {

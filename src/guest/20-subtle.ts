@@ -5,10 +5,11 @@
 import type { GuestOps } from '../bridge/protocol.ts';
 import {
   ArrayBufferIsView, ArrayIsArray, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze,
-  ObjectPrototypeToString, PromiseCtor, ReflectOwnKeys, SafeMap, TypeErrorCtor, TypedArrayPrototypeSet, Uint8ArrayCtor,
+  PromiseCtor, ReflectOwnKeys, SafeMap, TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetToStringTag,
+  TypedArrayPrototypeSet, Uint8ArrayCtor,
 } from './00-primordials.ts';
 import { DOMException } from './01-dom-exception.ts';
-import { bufferSourceBytes } from './06-encoding.ts';
+import { bufferSourceBytes, isArrayBuffer } from './06-encoding.ts';
 import { setSubtle } from './11-crypto.ts';
 
 let ops: GuestOps;
@@ -48,7 +49,7 @@ ObjectDefineProperty(CryptoKey.prototype, Symbol.toStringTag, { value: 'CryptoKe
 
 function copyBytes(value: unknown): Uint8Array {
   const src = bufferSourceBytes(value, 'crypto.subtle');
-  const out = new Uint8ArrayCtor(src.length);
+  const out = new Uint8ArrayCtor(TypedArrayPrototypeGetLength(src));
   TypedArrayPrototypeSet(out, src);
   return out;
 }
@@ -56,7 +57,7 @@ function copyBytes(value: unknown): Uint8Array {
 /** Encodes an argument: keys by id, buffers as bytes, dictionaries member by member. */
 function encode(value: unknown, depth = 0): unknown {
   if (isKey(value)) return { $key: keyId(value) };
-  if (ArrayBufferIsView(value) || ObjectPrototypeToString(value) === '[object ArrayBuffer]') return copyBytes(value);
+  if (ArrayBufferIsView(value) || isArrayBuffer(value)) return copyBytes(value);
   if (typeof value !== 'object' || value === null || depth > 3) return value;
   if (ArrayIsArray(value)) {
     const out: unknown[] = [];
@@ -76,7 +77,7 @@ function decode(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const v = value as Record<string, unknown>;
   if (typeof v['$key'] === 'number') return new CryptoKey(CONSTRUCT, v as unknown as WireKey);
-  if (ObjectPrototypeToString(value) === '[object Uint8Array]') return (value as Uint8Array).buffer;
+  if (TypedArrayPrototypeGetToStringTag(value) === 'Uint8Array') return TypedArrayPrototypeGetBuffer(value);
   if (v['privateKey'] !== undefined && v['publicKey'] !== undefined) return { privateKey: decode(v['privateKey']), publicKey: decode(v['publicKey']) };
   return value;
 }

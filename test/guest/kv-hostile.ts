@@ -2,11 +2,9 @@
 // replaces built-ins with traps that record their name and throw, then uses the binding. The
 // binding must still work and must reach none of the traps (returned as `trapped`).
 //
-// Mode "all": every method but streams, under traps on Array, Object, Promise, Function, Reflect,
-// JSON, String, Map, typed arrays, encoders, prototype setters and the global constructors.
-// Mode "streams": stream get and put, under the traps web-streams-polyfill survives (it calls
-// Array, Function.prototype, Object.create/hasOwnProperty and typed-array members at run time:
-// a documented gap of the guest's streams, not of the binding).
+// Traps on Array, Object, Promise, Function, Reflect, JSON, String, Map, typed arrays, encoders,
+// prototype setters and the global constructors. Mode "all": every method but streams. Mode
+// "streams": stream get and put (through the hardened streams, src/guest/vendor/).
 const CACHE = (env as any).CACHE;
 
 export default async function main(mode: 'all' | 'streams'): Promise<unknown> {
@@ -30,7 +28,15 @@ export default async function main(mode: 'all' | 'streams'): Promise<unknown> {
   const savedRead = ReadableStreamDefaultReader.prototype.read;
   // Made before the traps go in.
   let part = 0;
-  const source = new ReadableStream({ pull(c) { if (part === 2) { c.close(); return; } c.enqueue(new U8([97 + part++, 33])); } });
+  const source = new ReadableStream({
+    pull(c) {
+      if (part === 2) { c.close(); return; }
+      const chunk = new U8(2); // not new U8([...]): that would use the trapped array iterator
+      chunk[0] = 97 + part++;
+      chunk[1] = 33;
+      c.enqueue(chunk);
+    },
+  });
   const smallBytes = new U8([1, 2, 3]);
 
   let trapped = '';
@@ -61,7 +67,7 @@ export default async function main(mode: 'all' | 'streams'): Promise<unknown> {
     }
   };
 
-  /** Traps both modes share: nothing here is used by web-streams-polyfill at run time. */
+  /** The traps, part one. */
   const common = (): void => {
     trap(Promise.prototype, ['then', 'catch', 'finally'], 'Promise.prototype');
     trap(Promise, ['resolve', 'reject', 'all'], 'Promise');
@@ -80,7 +86,7 @@ export default async function main(mode: 'all' | 'streams'): Promise<unknown> {
     // Read by Object.defineProperty from any descriptor object that inherits from Object.prototype.
     trapGetters(Object.prototype, ['get', 'set', 'writable', 'enumerable', 'configurable'], 'Object.prototype');
   };
-  /** The rest, for mode "all". Array.prototype goes last: the loops above iterate arrays by index only. */
+  /** Part two. Array.prototype goes last: the loops above iterate arrays by index only. */
   const rest = (): void => {
     trap(Object, ['create', 'getPrototypeOf', 'defineProperty'], 'Object');
     trap(Object.prototype, ['hasOwnProperty'], 'Object.prototype');
@@ -108,6 +114,7 @@ export default async function main(mode: 'all' | 'streams'): Promise<unknown> {
   if (mode === 'streams') {
     await CACHE.put('hs:plain', 'text');
     common();
+    rest();
     let put: string;
     let streamed: number[] = [];
     try {
@@ -117,7 +124,8 @@ export default async function main(mode: 'all' | 'streams'): Promise<unknown> {
       for (;;) {
         const r: any = await apply(savedRead, reader, []);
         if (r.done) break;
-        streamed = streamed.concat(bytesOf(r.value));
+        const bytes = bytesOf(r.value);
+        for (let i = 0; i < bytes.length; i++) streamed[streamed.length] = bytes[i] as number;
       }
     } finally {
       restoreAll();

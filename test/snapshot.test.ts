@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Sandbox } from '../src/index.ts';
-import { preludeImage } from '../src/engine/snapshot.ts';
+import { preludeImage, pruneCache } from '../src/engine/snapshot.ts';
 import { preludeSource, PRELUDE_BOOT, PRELUDE_FILENAME } from '../src/bridge/prelude.ts';
 
 test('the standard library comes from a verified snapshot', () => {
@@ -62,4 +62,35 @@ test('with snapshots off (ISLET_SNAPSHOT=0) the prelude script runs per context 
     execFile(process.execPath, [bin, 'run', file, '--json'], { env: { ...process.env, ISLET_SNAPSHOT: '0' } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
   });
   assert.deepEqual((JSON.parse(out) as { value: unknown }).value, ['1', 'é', 'undefined']);
+});
+
+test('the cache keeps the most recently used prelude files of each kind and deletes older ones with their verdicts', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'islet-prune-'));
+  const day = 86_400;
+  const now = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < 7; i += 1) {
+    for (const file of [`prelude-k${i}.snapshot`, `prelude-k${i}.snapshot.ok`, `prelude-k${i}.js`]) {
+      await writeFile(join(dir, file), 'x');
+      await utimes(join(dir, file), now - i * day, now - i * day);
+    }
+  }
+  await writeFile(join(dir, 'prelude-k9.snapshot.123.tmp'), 'x'); // left by a process that died while writing
+  await utimes(join(dir, 'prelude-k9.snapshot.123.tmp'), now - day, now - day);
+  await writeFile(join(dir, 'prelude-k8.snapshot.456.tmp'), 'x'); // being written right now
+  await writeFile(join(dir, 'unrelated.txt'), 'x');
+  pruneCache(dir, '.snapshot');
+  pruneCache(dir, '.js');
+  const left = (await readdir(dir)).sort();
+  assert.deepEqual(left, [
+    'prelude-k0.js', 'prelude-k0.snapshot', 'prelude-k0.snapshot.ok', 'prelude-k1.js', 'prelude-k1.snapshot', 'prelude-k1.snapshot.ok',
+    'prelude-k2.js', 'prelude-k2.snapshot', 'prelude-k2.snapshot.ok', 'prelude-k3.js', 'prelude-k3.snapshot', 'prelude-k3.snapshot.ok',
+    'prelude-k8.snapshot.456.tmp', 'unrelated.txt',
+  ]);
+});
+
+test('the prelude is minified with its Web names kept, ASCII only', () => {
+  const source = preludeSource();
+  assert.ok(/^[\x00-\x7f]*$/.test(source), 'a non-ASCII character would make V8 hold the source as two-byte');
+  for (const name of ['Headers=class', 'ReadableStream=class', 'function fetch(', 'Response=class']) assert.ok(source.includes(name), name);
+  assert.ok(source.length < 160_000, `prelude is ${source.length} characters`);
 });

@@ -174,9 +174,9 @@ export class EngineContext {
 
   /**
    * Boots the context: runs `prelude` first when given (contexts from a snapshot already have it),
-   * takes the boot function the prelude left on the global `bootGlobal`, and calls it with the ops
-   * (as plain synchronous functions that copy their arguments and results) followed by `extra`
-   * (copied). Returns a reference to what boot returns. Boot deletes its global, so no
+   * takes the boot function the prelude left on the global `bootGlobal`, and calls it with one
+   * synchronous host function that runs `ops[index](...args)` (arguments and results copied),
+   * then `extra` (copied). Returns a reference to what boot returns. Boot deletes its global, so no
    * isolated-vm object is left reachable: the ops live only in the prelude's closures.
    */
   boot(prelude: EngineScript | undefined, bootGlobal: string, ops: readonly HostOp[], extra: unknown, timeoutMs: number): GuestRef {
@@ -186,7 +186,14 @@ export class EngineContext {
       if (prelude !== undefined) EngineScript.unwrap(prelude).runSync(this.#context, { timeout: wholeMs(timeoutMs) });
       bootFn = this.#context.global.getSync(bootGlobal, { reference: true }) as IvmTypes.Reference;
       if (bootFn.typeof !== 'function') throw new EngineFault('crashed', 'The prelude did not install its boot function.');
-      const args = [...ops.map((op) => new ivm.Callback(op, { sync: true })), copyIn(ivm, extra)];
+      // One host function per context for all ops (each isolated-vm Callback costs ~1 KB of the
+      // isolate's memory): the prelude calls it with the op's index first.
+      const call = (index: unknown, ...rest: unknown[]): unknown => {
+        const op = typeof index === 'number' ? ops[index] : undefined;
+        if (op === undefined) throw new TypeError('unknown host op');
+        return op(...rest);
+      };
+      const args = [new ivm.Callback(call, { sync: true }), copyIn(ivm, extra)];
       const ref = bootFn.applySync(undefined, args, { timeout: wholeMs(timeoutMs), result: { reference: true } }) as IvmTypes.Reference;
       return new GuestRef(ref);
     } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * Verifies a prelude snapshot in a throwaway process: isolates and contexts start from it, the
  * prelude boots, the standard library works, and nothing crashes. Prints "canary ok" on success.
- *   node --no-node-snapshot snapshot-canary.ts <snapshot file> <boot global> <number of boot functions>
+ *   node --no-node-snapshot snapshot-canary.ts <snapshot file> <boot global> <number of host functions boot takes before its init record>
  */
 import { readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';

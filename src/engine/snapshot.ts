@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,8 +38,38 @@ export function cacheDir(): string {
   return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'islet');
 }
 
+/** Cached prelude files of each kind kept per directory: older versions' files are deleted. */
+const CACHE_KEEP = 4;
+
+/** Marks a cache file as used now (pruning keeps the most recently used). */
+export function touch(file: string): void {
+  try { const now = new Date(); utimesSync(file, now, now); } catch { /* read-only cache: fine */ }
+}
+
+/**
+ * Deletes all but the CACHE_KEEP most recently used `prelude-*<suffix>` files in `dir` (with their
+ * `.ok`/`.failed` verdicts), and temporary files left by processes that died while writing. Each
+ * prelude change leaves files behind (a snapshot is ~1 MB); another islet version sharing the
+ * directory whose file is deleted builds it again on its next start.
+ */
+export function pruneCache(dir: string, suffix: string): void {
+  try {
+    const names = readdirSync(dir).filter((n) => n.startsWith('prelude-'));
+    const now = Date.now();
+    for (const name of names) {
+      if (name.endsWith('.tmp') && now - statSync(join(dir, name)).mtimeMs > 3_600_000) rmSync(join(dir, name), { force: true });
+    }
+    const primary = names.filter((n) => n.endsWith(suffix))
+      .map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const { n } of primary.slice(CACHE_KEEP)) {
+      for (const file of [n, `${n}.ok`, `${n}.failed`]) rmSync(join(dir, file), { force: true });
+    }
+  } catch { /* pruning is best effort: a file another process removed first, a read-only directory */ }
+}
+
 /** Bumped when the canary's checks change, so old verdicts are not reused. */
-const CANARY_VERSION = '3';
+const CANARY_VERSION = '4';
 
 /**
  * Run once while the snapshot is made, so the functions a context's boot and a request touch are
@@ -49,14 +79,14 @@ const CANARY_VERSION = '3';
  * exercises the other common constructors; whatever needs a real host fails and is ignored.
  */
 function warmup(boot: PreludeBoot): string {
-  const ops = boot.ops.map((name) => (name === 'op_url_parse' ? 'parseUrl' : 'op')).join(', ');
+  const urlOp = boot.ops.indexOf('op_url_parse');
   return `(() => {
   const tryIt = (fn) => { try { fn(); } catch {} };
   const op = () => [true, null];
   const WARM_URL = 'http://localhost/warm';
   const parseUrl = (input) => input === WARM_URL ? [true, [WARM_URL, 'http://localhost', 'http:', '', '', 'localhost', 'localhost', '', '/warm', '', '']] : [true, null];
   tryIt(() => {
-    const dispatch = globalThis[${JSON.stringify(boot.global)}](${ops}, { services: ['warm.up'], env: { WARM: 'up' }, kv: ['WARM_KV'] });
+    const dispatch = globalThis[${JSON.stringify(boot.global)}]((index, ...args) => index === ${urlOp} ? parseUrl(...args) : op(), { services: ['warm.up'], env: { WARM: 'up' }, kv: ['WARM_KV'] });
     dispatch('arm', 1, [], 'app');
     globalThis.__islet_start({ default: { async fetch(request) {
       const url = new URL(request.url);
@@ -119,12 +149,15 @@ function makeImage(source: string, filename: string, boot: PreludeBoot): Prelude
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, bytes);
         renameSync(tmp, file);
-        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file, boot.global, String(boot.ops.length)], { encoding: 'utf8', timeout: 30_000 });
+        const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file, boot.global, '1'], { encoding: 'utf8', timeout: 30_000 });
         if (canary.status !== 0 || !canary.stdout.includes('canary ok')) {
           writeFileSync(`${file}.failed`, `${canary.status ?? canary.signal ?? 'unknown'}\n${canary.stderr.slice(-2000)}`);
           return { snapshot: undefined, source, fallbackReason: 'the snapshot failed its canary' };
         }
         writeFileSync(`${file}.ok`, 'verified\n');
+        pruneCache(dir, '.snapshot');
+      } else {
+        touch(file);
       }
       const bytes = readFileSync(file);
       const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -82,20 +82,28 @@ let armed: { token: number; args: readonly unknown[]; mode: 'main' | 'app' } | u
 
 ObjectDefineProperty(globalObject, BOOT_GLOBAL, { value: boot, writable: true, configurable: true, enumerable: false });
 
+/** The host's one op entry: the op's index in OP_NAMES, then its arguments. */
+type HostCall = (index: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => unknown;
+
+/** An op as guest modules call it, through the host's single entry (one host function per context, not one per op). */
+function opCaller(call: HostCall, index: number): (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => unknown {
+  return (a, b, c, d, e, f) => call(index, a, b, c, d, e, f);
+}
+
 /**
  * Boots the context and returns the dispatcher. The host calls this once, before any guest code,
- * with the ops (in OP_NAMES order) and the context's init record; boot deletes its own global, so
- * the ops live on only in the prelude's closures.
+ * with its op entry (ops by their index in OP_NAMES) and the context's init record; boot deletes
+ * its own global, so the entry lives on only in the prelude's closures.
  */
-export function boot(...args: unknown[]): (command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown {
+export function boot(call: unknown, initRecord: unknown): (command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown {
   delete global[BOOT_GLOBAL];
   if (booted) throw new TypeError('The prelude is already booted.');
   booted = true;
   // Removed at boot, not in the snapshot: V8 re-installs some of these when it makes a context.
   for (let i = 0; i < REMOVED_GLOBALS.length; i++) delete global[REMOVED_GLOBALS[i] as string];
   const opTable = ops as unknown as Record<string, unknown>;
-  for (let i = 0; i < OP_NAMES.length; i++) opTable[OP_NAMES[i] as string] = args[i];
-  const init = args[OP_NAMES.length] as GuestInit;
+  for (let i = 0; i < OP_NAMES.length; i++) opTable[OP_NAMES[i] as string] = opCaller(call as HostCall, i);
+  const init = initRecord as GuestInit;
   resetClock();
   setCloneOp(ops.op_clone);
   setRandomOp(ops.op_random_fill);
@@ -167,6 +175,9 @@ function PromiseRejected(error: unknown): Promise<never> {
 }
 
 function defineGlobal(name: string, value: unknown): void {
+  // A function's name is its global's (Web IDL), whatever the bundler named the binding (Blob's
+  // class is \`_Blob\` in the bundle, a method-shorthand function is named after its key).
+  if (typeof value === 'function' && value.name !== name) ObjectDefineProperty(value, 'name', { value: name, writable: false, enumerable: false, configurable: true });
   ObjectDefineProperty(globalObject, name, { value, writable: true, configurable: true, enumerable: false });
 }
 

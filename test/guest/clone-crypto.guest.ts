@@ -56,6 +56,24 @@ test('globals are writable, configurable and not enumerable, as Web IDL defines 
   assert.equal(self, globalThis);
 });
 
+test('every global class and function carries its Web name (the prelude is minified; its names are kept)', () => {
+  const wrong: string[] = [];
+  for (const name of Object.getOwnPropertyNames(globalThis)) {
+    const d = Object.getOwnPropertyDescriptor(globalThis, name);
+    const value = d?.value as unknown;
+    // Built-ins of the language are V8's own; the platform's are the prelude's.
+    if (typeof value !== 'function' || name.startsWith('__islet') || /^[A-Z].*(Array|Error)$|^(Object|Function|Array|Number|parseFloat|parseInt|Boolean|String|Symbol|Date|Promise|RegExp|JSON|Math|Intl|ArrayBuffer|DataView|Map|BigInt|Set|WeakMap|WeakSet|Proxy|Reflect|WeakRef|FinalizationRegistry|Iterator|AsyncDisposableStack|DisposableStack|SuppressedError|Float16Array|decodeURI|decodeURIComponent|encodeURI|encodeURIComponent|escape|unescape|eval|isFinite|isNaN)$/.test(name)) continue;
+    if ((value as { name: string }).name !== name) wrong.push(`${name} is named ${(value as { name: string }).name}`);
+  }
+  assert.deepEqual(wrong, []);
+  const checked = ['Headers', 'Request', 'Response', 'ReadableStream', 'TextDecoderStream', 'DOMException', 'AbortSignal', 'FormData', 'fetch', 'atob', 'setTimeout', 'queueMicrotask', 'structuredClone'];
+  for (const name of checked) assert.equal(typeof (globalThis as Record<string, unknown>)[name], 'function', name);
+  // Methods and accessors keep theirs too, and instances print with their class name.
+  assert.equal(Headers.prototype.append.name, 'append');
+  assert.equal(Object.getOwnPropertyDescriptor(Request.prototype, 'url')?.get?.name, 'get url');
+  assert.equal(new Response('x').constructor.name, 'Response');
+});
+
 test('no prelude internals hang off the public classes', () => {
   const leaks = [
     ['Crypto.create', (Crypto as any).create], ['SubtleCrypto.create', (SubtleCrypto as any).create], ['Performance.create', (Performance as any).create],

@@ -1,6 +1,5 @@
 /** Builds the guest prelude (src/guest/, bundled) into one script that installs the guest globals and the boot function. */
 import { buildSync } from 'esbuild';
-import { minify_sync as terserMinify } from 'terser';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,7 +38,8 @@ export function preludeSource(): string {
   return cached;
 }
 
-const TERSER_VERSION = (createRequire(import.meta.url)('terser/package.json') as { version: string }).version;
+const requireHere = createRequire(import.meta.url);
+const TERSER_VERSION = (requireHere('terser/package.json') as { version: string }).version;
 
 /**
  * Shortens the prelude's local names (variables, parameters, internal bindings) with terser.
@@ -79,6 +79,8 @@ function mangleNow(source: string): string {
   // Capitalised bindings (the classes: esbuild turns \`class Headers\` into \`var Headers = class\`,
   // whose name comes from the binding) keep their names too.
   const reserved = [...new Set(Array.from(source.matchAll(/\b(?:var|let|const|class|function)\s+([A-Z][\w$]*)/g), (m) => m[1] as string))];
+  // Loaded only on a cache miss: a process that finds the result cached never loads terser.
+  const { minify_sync: terserMinify } = requireHere('terser') as typeof import('terser');
   const result = terserMinify(source, {
     compress: false,
     mangle: { keep_classnames: true, keep_fnames: true, reserved },

@@ -1,12 +1,11 @@
 /** Builds the guest prelude (src/guest/, bundled) into one script that installs the guest globals and the boot function. */
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, pruneCache, touch } from '../engine/snapshot.ts';
+import { cacheDirs, pruneCache, touch, writeCacheFile } from '../engine/snapshot.ts';
 import { OP_NAMES } from './protocol.ts';
 
 const ENTRY = fileURLToPath(new URL('../guest/90-boot.ts', import.meta.url));
@@ -44,14 +43,14 @@ const TERSER_VERSION = (requireHere('terser/package.json') as { version: string 
 /**
  * Shortens the prelude's local names (variables, parameters, internal bindings) with terser.
  * Every isolate holds the prelude's source (V8 keeps it for lazy compilation and toString), so
- * the shorter source is ~80 KB less per isolate. Class and function names are kept: they are
- * observable (Headers.name, console output, stack frames), and so are capitalised bindings. The output is ASCII only (a
- * non-Latin-1 character would make V8 store the whole source as two-byte). Mangling takes about
+ * the shorter source is ~80 KB less per isolate. Class and function names are kept, and so are
+ * capitalised bindings: they are observable (Headers.name, console output, stack frames). The
+ * output is ASCII only (a non-Latin-1 character would make V8 store the whole source as two-byte). Mangling takes about
  * half a second, so its result is cached on disk beside the snapshots, keyed by the input.
  */
 function mangle(source: string): string {
   const key = createHash('sha256').update(source).update('\0').update(TERSER_VERSION).update('\0').update(mangleNow.toString()).digest('hex').slice(0, 32);
-  const dirs = [cacheDir(), join(tmpdir(), `islet-cache-${process.getuid?.() ?? 'user'}`)];
+  const dirs = cacheDirs();
   for (const dir of dirs) {
     const file = join(dir, `prelude-${key}.js`);
     try {
@@ -64,10 +63,7 @@ function mangle(source: string): string {
   for (const dir of dirs) {
     const file = join(dir, `prelude-${key}.js`);
     try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, out);
-      renameSync(tmp, file);
+      writeCacheFile(dir, file, out);
       pruneCache(dir, '.js');
       break;
     } catch { /* an unwritable directory: try the next one */ }

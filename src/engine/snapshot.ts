@@ -38,6 +38,19 @@ export function cacheDir(): string {
   return join(xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.cache'), 'islet');
 }
 
+/** The directories tried for the cache, in order: cacheDir(), then a per-user one in the temp directory. */
+export function cacheDirs(): string[] {
+  return [cacheDir(), join(tmpdir(), `islet-cache-${process.getuid?.() ?? 'user'}`)];
+}
+
+/** Writes a cache file whole or not at all (a temporary file renamed into place); throws when `dir` is unwritable. */
+export function writeCacheFile(dir: string, file: string, data: string | Uint8Array): void {
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
 /** Cached prelude files of each kind kept per directory: older versions' files are deleted. */
 const CACHE_KEEP = 4;
 
@@ -137,18 +150,15 @@ function makeImage(source: string, filename: string, boot: PreludeBoot): Prelude
   const key = createHash('sha256')
     .update(source).update('\0').update(ivmVersion()).update('\0').update(process.version).update('\0').update(`${process.platform}-${process.arch}`).update('\0').update(`${CANARY_VERSION}:${boot.global}:${boot.ops.join()}`).update(warm)
     .digest('hex').slice(0, 32);
-  for (const dir of [cacheDir(), join(tmpdir(), `islet-cache-${process.getuid?.() ?? 'user'}`)]) {
+  for (const dir of cacheDirs()) {
     const file = join(dir, `prelude-${key}.snapshot`);
     try {
       if (existsSync(`${file}.failed`)) return { snapshot: undefined, source, fallbackReason: `the snapshot failed its canary before (${file}.failed)` };
       if (!existsSync(`${file}.ok`)) {
-        mkdirSync(dir, { recursive: true });
         const blob = ivm.Isolate.createSnapshot([{ code: source, filename }], warm);
         const bytes = Buffer.from(blob.copy());
         blob.release();
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, bytes);
-        renameSync(tmp, file);
+        writeCacheFile(dir, file, bytes);
         const canary = spawnSync(process.execPath, ['--no-node-snapshot', '--disable-warning=ExperimentalWarning', CANARY, file, boot.global, '1'], { encoding: 'utf8', timeout: 30_000 });
         if (canary.status !== 0 || !canary.stdout.includes('canary ok')) {
           writeFileSync(`${file}.failed`, `${canary.status ?? canary.signal ?? 'unknown'}\n${canary.stderr.slice(-2000)}`);

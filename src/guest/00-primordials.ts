@@ -98,6 +98,7 @@ export const DataViewPrototypeGetByteOffset = uncurry(ObjectGetOwnPropertyDescri
 export const DataViewPrototypeGetByteLength = uncurry(ObjectGetOwnPropertyDescriptor(DataView.prototype, 'byteLength')?.get as (this: DataView) => number);
 export const SymbolIterator: typeof Symbol.iterator = Symbol.iterator;
 export const SymbolFor = Symbol.for;
+export const SymbolCtor = Symbol;
 export { uncurry };
 export const ReflectDefineProperty = Reflect.defineProperty;
 export const ReflectDeleteProperty = Reflect.deleteProperty;

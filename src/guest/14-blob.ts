@@ -2,19 +2,18 @@
 import {
   ArrayBufferIsView, ArrayPrototypePush, DateNow, ObjectDefineProperty, StringCtor, StringPrototypeCharCodeAt,
   StringPrototypeSlice, StringPrototypeToLowerCase, SymbolIterator, TypeErrorCtor, TypedArrayPrototypeGetBuffer,
-  TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, Uint8ArrayCtor, MathMax, MathMin, MathTrunc, NumberCtor, uncurry,
+  TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, Uint8ArrayCtor, MathMax, MathMin, MathTrunc, NumberCtor,
 } from './00-primordials.ts';
 import { promiseResolve } from './01-promise.ts';
 import { bufferSourceBytes, bytesView, isArrayBuffer, utf8Decode, utf8Encode } from './06-encoding.ts';
-import { ReadableByteStreamController, ReadableStream, type UnderlyingByteSource } from './vendor/web-streams-polyfill.mjs';
-
-const ByteControllerEnqueue = uncurry(ReadableByteStreamController.prototype.enqueue as (this: ReadableByteStreamController, chunk: ArrayBufferView) => void);
-const ByteControllerClose = uncurry(ReadableByteStreamController.prototype.close as (this: ReadableByteStreamController) => void);
+import type { ReadableByteStreamController, ReadableStream, UnderlyingByteSource } from './vendor/web-streams-polyfill.mjs';
+import { streams } from './13-streams.ts';
 
 /** A readable byte stream of `bytes` (copied out in chunks of 64 KiB), from a source no guest can reach. */
 export function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
   const size = TypedArrayPrototypeGetLength(bytes);
   let offset = 0;
+  const { ReadableStream, byteControllerEnqueue: ByteControllerEnqueue, byteControllerClose: ByteControllerClose } = streams();
   return new ReadableStream({
     __proto__: null,
     type: 'bytes',

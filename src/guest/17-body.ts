@@ -6,7 +6,8 @@ import {
 import { newPromise } from './01-promise.ts';
 import { bufferSourceBytes, isArrayBuffer, utf8Decode, utf8Encode } from './06-encoding.ts';
 import { isSearchParams, parseUrlencoded, serializeSearchParams } from './08-url.ts';
-import { acquireReader, isReadableStream, isStreamDisturbed, isStreamLocked, readChunk, teeStream, type ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import { isReadableStream, streams } from './13-streams.ts';
 import { blobBytes, blobType, bytesStream, concat, copyBytes, isBlob, makeBlob, type Blob } from './14-blob.ts';
 import { FormData, appendFormEntry, encodeMultipart, isFormData, parseMultipart } from './16-formdata.ts';
 import { getRandomBytes } from './11-crypto.ts';
@@ -35,7 +36,7 @@ export function extractBody(init: unknown): Extracted {
     return { body: bytesBody(encodeMultipart(init, boundary)), type: `multipart/form-data; boundary=${boundary}` };
   }
   if (isReadableStream(init)) {
-    if (isStreamLocked(init) || isStreamDisturbed(init)) throw new TypeErrorCtor('The body stream is locked or has already been read.');
+    if (streams().isStreamLocked(init) || streams().isStreamDisturbed(init)) throw new TypeErrorCtor('The body stream is locked or has already been read.');
     return { body: { bytes: null, stream: init as ReadableStream<Uint8Array>, used: false }, type: null };
   }
   return { body: bytesBody(utf8Encode(StringCtor(init))), type: 'text/plain;charset=UTF-8' };
@@ -61,7 +62,7 @@ export function bodyStream(body: InnerBody): ReadableStream<Uint8Array> {
 /** https://fetch.spec.whatwg.org/#dom-body-bodyused */
 export function isUsed(body: InnerBody | null): boolean {
   if (body === null) return false;
-  return body.used || (body.stream !== null && isStreamDisturbed(body.stream));
+  return body.used || (body.stream !== null && streams().isStreamDisturbed(body.stream));
 }
 
 /**
@@ -72,10 +73,10 @@ export function isUsed(body: InnerBody | null): boolean {
 function fullyRead(body: InnerBody | null, done: (bytes: Uint8Array) => void, fail: (error: unknown) => void): void {
   if (body === null) { done(new Uint8ArrayCtor(0)); return; }
   if (isUsed(body)) { fail(new TypeErrorCtor('Body is unusable: Body has already been read')); return; }
-  if (body.stream !== null && isStreamLocked(body.stream)) { fail(new TypeErrorCtor('Body is unusable: Body stream is locked')); return; }
+  if (body.stream !== null && streams().isStreamLocked(body.stream)) { fail(new TypeErrorCtor('Body is unusable: Body stream is locked')); return; }
   body.used = true;
   if (body.stream === null) { done(body.bytes ?? new Uint8ArrayCtor(0)); return; }
-  const reader = acquireReader(body.stream);
+  const reader = streams().acquireReader(body.stream);
   const chunks: Uint8Array[] = [];
   // A read's steps may run before readChunk returns (the chunk was queued): loop, don't recurse.
   let inRead = false;
@@ -90,7 +91,7 @@ function fullyRead(body: InnerBody | null, done: (bytes: Uint8Array) => void, fa
     do {
       readAgain = false;
       inRead = true;
-      readChunk(reader, onChunk, () => { done(concat(chunks)); }, fail);
+      streams().readChunk(reader, onChunk, () => { done(concat(chunks)); }, fail);
       inRead = false;
     } while (readAgain);
   };
@@ -113,7 +114,7 @@ export function cloneBody(body: InnerBody | null): InnerBody | null {
   if (body === null) return null;
   if (isUsed(body)) throw new TypeErrorCtor('Failed to clone: Body has already been used');
   if (body.stream === null) return { bytes: body.bytes, stream: null, used: false };
-  const branches = teeStream(body.stream);
+  const branches = streams().teeStream(body.stream);
   body.stream = branches[0];
   return { bytes: null, stream: branches[1], used: false };
 }

@@ -7,7 +7,8 @@ import type { GuestOps } from '../bridge/protocol.ts';
 import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, PromiseCtor, SafeMap, TypeErrorCtor, WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas } from './00-primordials.ts';
 import { promiseReject, queueMicrotaskSafely } from './01-promise.ts';
 import { addAbortAlgorithm } from './05-abort.ts';
-import { ReadableStream, acquireReader, readChunk } from './vendor/web-streams-polyfill.mjs';
+import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import { streams } from './13-streams.ts';
 import { headerList } from './15-headers.ts';
 import { Request, requestInnerBody, responseFromNetwork, type Response } from './18-request-response.ts';
 import { bodyStream } from './17-body.ts';
@@ -79,6 +80,7 @@ export function fetch(input: unknown, init?: RequestInit): Promise<Response> {
 
 /** Sends a stream request body to the host chunk by chunk, waiting for a drain when the host asks. */
 function pumpBody(id: number, stream: ReadableStream<Uint8Array>, p: Pending): void {
+  const { acquireReader, readChunk } = streams();
   const reader = acquireReader(stream);
   const failed = (error: unknown): void => {
     ops.op_fetch_cancel(id);
@@ -121,7 +123,7 @@ export function onFetchEvent(id: number, kind: string, payload: unknown): void {
       const head = payload as Head;
       p.headDone = true;
       const nullBody = head.status === 101 || head.status === 103 || head.status === 204 || head.status === 205 || head.status === 304;
-      const stream = nullBody ? null : new ReadableStream<Uint8Array>({
+      const stream = nullBody ? null : new (streams().ReadableStream)<Uint8Array>({
         type: 'bytes',
         start(controller: Controller) { p.controller = controller; },
         pull() {

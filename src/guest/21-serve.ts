@@ -9,7 +9,8 @@ import {
   MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, PromiseCtor, PromiseResolve, PromisePrototypeThen, ReflectApply, SafeMap,
   TypeErrorCtor, ArrayPrototypePush, ObjectFreeze, StringPrototypeSplit, StringPrototypeIndexOf, StringPrototypeSlice,
 } from './00-primordials.ts';
-import { ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import { streams } from './13-streams.ts';
 import { AbortController } from './05-abort.ts';
 import { headerList } from './15-headers.ts';
 import { Request, Response, responseInnerBody } from './18-request-response.ts';
@@ -97,7 +98,7 @@ function start(id: number, head: Head): void {
   if (app === undefined) { fail(id, ex, 'INTERNAL', new TypeErrorCtor('No app is loaded.')); return; }
   let request: Request;
   try {
-    const body = head.hasBody ? new ReadableStream<Uint8Array>({
+    const body = head.hasBody ? new (streams().ReadableStream)<Uint8Array>({
       type: 'bytes',
       start(controller: Controller) { ex.controller = controller; },
       pull() { return new PromiseCtor<void>((resolve) => { ex.pull = resolve; ops.op_http_read(id); }); },

@@ -17,9 +17,10 @@ import {
   MapPrototypeSet, MathFloor, MathTrunc, NumberCtor, NumberIsFinite, NumberIsInteger, ObjectCreate, ObjectDefineProperty,
   ObjectFreeze, ObjectPrototypeToString, PromiseCtor, PromisePrototypeThen, SafeMap, StringCtor, StringPrototypeToWellFormed,
   TypeErrorCtor, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
-  TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, Uint8ArrayCtor, ArrayBufferPrototypeGetByteLength, uncurry,
+  TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, Uint8ArrayCtor, ArrayBufferPrototypeGetByteLength,
 } from './00-primordials.ts';
-import { ReadableStream, ReadableStreamDefaultReader } from './vendor/web-streams-polyfill.mjs';
+import type { ReadableStream, ReadableStreamDefaultReader } from './vendor/web-streams-polyfill.mjs';
+import { streams } from './13-streams.ts';
 import { bufferSourceBytes, utf8Length } from './06-encoding.ts';
 import { bodyStream } from './17-body.ts';
 
@@ -28,9 +29,6 @@ let ops: GuestOps;
 export function setKvOps(o: GuestOps): void { ops = o; }
 
 type Reader = ReadableStreamDefaultReader<unknown>;
-const StreamGetReader = uncurry(ReadableStream.prototype.getReader as (this: ReadableStream) => Reader);
-const ReaderRead = uncurry(ReadableStreamDefaultReader.prototype.read as (this: Reader) => Promise<{ done: boolean; value: unknown }>);
-const ReaderCancel = uncurry(ReadableStreamDefaultReader.prototype.cancel as (this: Reader, reason?: unknown) => Promise<void>);
 
 const CONSTRUCT = ObjectFreeze(ObjectCreate(null) as object);
 type ValueType = 'text' | 'json' | 'arrayBuffer' | 'stream';
@@ -312,16 +310,16 @@ function copyBytes(src: Uint8Array): Uint8Array {
 }
 
 function cancel(reader: Reader): void {
-  PromisePrototypeThen(ReaderCancel(reader), undefined, () => undefined);
+  PromisePrototypeThen(streams().readerCancel(reader), undefined, () => undefined);
 }
 
 /** Reads a put's stream to the end (at most 25 MiB), then hands its bytes to `done`. */
 function readAll(stream: unknown, done: (bytes: Uint8Array) => void, fail: Reject): void {
-  const reader = StreamGetReader(stream as ReadableStream);
+  const reader = streams().streamGetReader(stream as ReadableStream);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const step = (): void => {
-    PromisePrototypeThen(ReaderRead(reader), (result) => {
+    PromisePrototypeThen(streams().readerRead(reader), (result) => {
       const r = result as { done: boolean; value: unknown };
       if (r.done) {
         const out = new Uint8ArrayCtor(total);

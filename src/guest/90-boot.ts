@@ -5,7 +5,7 @@
 import { OP_NAMES, type GuestInit, type GuestOps, type WireError } from '../bridge/protocol.ts';
 import {
   ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, PromisePrototypeThen,
-  PromiseResolve, ReflectApply, ReflectOwnKeys, StringCtor, globalObject,
+  PromiseResolve, ReflectApply, ReflectOwnKeys, StringCtor, TypeErrorCtor, globalObject,
 } from './00-primordials.ts';
 import { createConsole } from './20-console.ts';
 import { HostLink, isHostError } from './30-host.ts';
@@ -21,7 +21,7 @@ import { setCloneOp, structuredClone } from './09-clone.ts';
 import { Crypto, createCrypto, setRandomOp } from './11-crypto.ts';
 import { Performance, createPerformance } from './12-performance.ts';
 import { resetClock } from './02-clock.ts';
-import { streamGlobals } from './13-streams.ts';
+import { STREAM_GLOBAL_NAMES, TextDecoderStream, TextEncoderStream, streams } from './13-streams.ts';
 import { Blob, File } from './14-blob.ts';
 import { Headers } from './15-headers.ts';
 import { FormData } from './16-formdata.ts';
@@ -71,11 +71,12 @@ const staticGlobals: Record<string, unknown> = {
     PromisePrototypeThen(PromiseResolve(undefined), () => { ReflectApply(callback, undefined, []); });
   },
   self: globalObject,
-  ...streamGlobals,
+  TextEncoderStream, TextDecoderStream,
   Blob, File, FormData, Headers, Request, Response, fetch, CryptoKey, SubtleCrypto,
 };
 const staticNames = ReflectOwnKeys(staticGlobals);
 for (let i = 0; i < staticNames.length; i++) defineGlobal(staticNames[i] as string, staticGlobals[staticNames[i] as string]);
+for (let i = 0; i < STREAM_GLOBAL_NAMES.length; i++) defineStreamGlobal(STREAM_GLOBAL_NAMES[i] as (typeof STREAM_GLOBAL_NAMES)[number]);
 
 let booted = false;
 let armed: { token: number; args: readonly unknown[]; mode: 'main' | 'app' } | undefined;
@@ -177,8 +178,35 @@ function PromiseRejected(error: unknown): Promise<never> {
 function defineGlobal(name: string, value: unknown): void {
   // A function's name is its global's (Web IDL), whatever the bundler named the binding (Blob's
   // class is \`_Blob\` in the bundle, a method-shorthand function is named after its key).
-  if (typeof value === 'function' && value.name !== name) ObjectDefineProperty(value, 'name', { value: name, writable: false, enumerable: false, configurable: true });
-  ObjectDefineProperty(globalObject, name, { value, writable: true, configurable: true, enumerable: false });
+  // Null-prototype descriptors: the stream globals are defined here on first read, after guest code
+  // may have put a \`get\` or \`value\` on Object.prototype.
+  if (typeof value === 'function' && value.name !== name) ObjectDefineProperty(value, 'name', { __proto__: null, value: name, writable: false, enumerable: false, configurable: true } as PropertyDescriptor);
+  ObjectDefineProperty(globalObject, name, { __proto__: null, value, writable: true, configurable: true, enumerable: false } as PropertyDescriptor);
+}
+
+/**
+ * A Streams class as a global that makes the Streams module on first read (13-streams.ts): an
+ * accessor until then, which turns itself into the data property Web IDL defines (writable,
+ * configurable, not enumerable) when it is read or assigned. The accessor's functions are made
+ * once, here, and take the global object's property only (a guest calling them on another
+ * object gets a TypeError).
+ */
+function defineStreamGlobal(name: (typeof STREAM_GLOBAL_NAMES)[number]): void {
+  ObjectDefineProperty(globalObject, name, {
+    __proto__: null,
+    get(this: unknown): unknown {
+      if (this !== globalObject) throw new TypeErrorCtor('Illegal invocation');
+      const value = streams()[name];
+      defineGlobal(name, value);
+      return value;
+    },
+    set(this: unknown, value: unknown): void {
+      if (this !== globalObject) throw new TypeErrorCtor('Illegal invocation');
+      ObjectDefineProperty(globalObject, name, { __proto__: null, value, writable: true, configurable: true, enumerable: false } as PropertyDescriptor);
+    },
+    configurable: true,
+    enumerable: false,
+  } as PropertyDescriptor);
 }
 
 /** The frozen, null-prototype `env`: the record's values (deeply frozen) and a KVNamespace per KV binding. */

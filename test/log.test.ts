@@ -60,3 +60,30 @@ test('long fields are cut and marked', async () => {
   await log.drain();
   assert.match(s.lines[0] ?? '', /"xxxxxxxxxx\.\.\. \[40 more characters\]"/);
 });
+
+test('a request record is the line the general path writes: same keys and order, cuts, redaction, dropping', async () => {
+  const s = sink();
+  const log = new Logger({ stream: s.stream, maxFieldLength: 40, maxQueue: 4 });
+  log.setSecrets(['s3cret-"value"']);
+  const records = [
+    { app: 'hello', requestId: 'r1', method: 'GET', path: '/', status: 200, durationMs: 1.25, cpuMs: 0.5, code: null, shard: 1 },
+    { app: null, requestId: 'r2', method: 'POST', path: `/x/s3cret-"value"/${'y'.repeat(60)}`, status: 404, durationMs: 0, cpuMs: 0, code: 'NO_ROUTE' },
+    { app: 'a\u2028"b', requestId: 'r3', method: 'PUT', path: '/\u00e9\n', status: 500, durationMs: Number.NaN, cpuMs: 3, code: 'GUEST_EXCEPTION', shard: 0 },
+  ];
+  for (const r of records) { log.request(r); log.log({ type: 'request', ...r }); }
+  await log.drain();
+  assert.equal(s.lines.length, 4, 'the fifth and sixth records were dropped (queue of 4)');
+  assert.equal(log.dropped, 2);
+  const withoutTime = (line: string): string => line.replace(/^\{"time":"[^"]+",/, '{');
+  for (let i = 0; i < 4; i += 2) assert.equal(withoutTime(s.lines[i] ?? ''), withoutTime(s.lines[i + 1] ?? ''));
+  assert.match(s.lines[0] ?? '', /^\{"time":"\d{4}-\d\d-\d\dT[^"]+","type":"request","app":"hello","requestId":"r1","method":"GET","path":"\/","status":200,"durationMs":1.25,"cpuMs":0.5,"code":null,"shard":1\}$/);
+  assert.doesNotMatch(s.lines[2] ?? '', /s3cret/);
+  assert.match(s.lines[2] ?? '', /\[REDACTED\]/);
+  assert.match(s.lines[2] ?? '', /more characters\]/);
+  const third = new Logger({ stream: s.stream });
+  third.request(records[2] as (typeof records)[number]);
+  third.log({ type: 'request', ...records[2] });
+  await third.drain();
+  assert.equal(withoutTime(s.lines[4] ?? ''), withoutTime(s.lines[5] ?? ''));
+  assert.equal((JSON.parse(s.lines[4] ?? '') as { durationMs: unknown }).durationMs, null);
+});

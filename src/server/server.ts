@@ -311,10 +311,11 @@ export class IsletServer {
   #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number, shard?: number): void {
     const durationMs = performance.now() - started;
     this.#metrics.observe(app, status, durationMs, cpuMs, code);
-    this.#log.log({
-      type: 'request', app: app ?? null, requestId, method: req.method, path: (req.url ?? '/').split('?')[0], status,
-      durationMs: Math.round(durationMs * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100, code: code ?? null,
-      ...(shard === undefined ? {} : { shard }),
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    this.#log.request({
+      app: app ?? null, requestId, method: req.method ?? '', path: query === -1 ? url : url.slice(0, query), status,
+      durationMs: Math.round(durationMs * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100, code: code ?? null, shard,
     });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Verifies a prelude snapshot in a throwaway process: isolates and contexts start from it, the
- * prelude boots, the standard library works, and nothing crashes. Prints "canary ok" on success.
+ * prelude boots, the standard library works (including the Streams module, which a context makes
+ * on first use, compiling code the snapshot holds uncompiled), and nothing crashes. Prints "canary ok" on success.
  *   node --no-node-snapshot snapshot-canary.ts <snapshot file> <boot global> <number of host functions boot takes before its init record>
  */
 import { readFileSync } from 'node:fs';
@@ -21,10 +22,10 @@ for (let i = 0; i < 2; i++) {
     const op = () => [true, null];
     const ops = Array.from({ length: bootArgs }, () => new ivm.Callback(op));
     boot.applySync(undefined, [...ops, new ivm.ExternalCopy({ services: [], env: {} }).copyInto()], { result: { reference: true } });
-    results.push(String(context.evalSync(`[typeof globalThis[${JSON.stringify(bootGlobal)}], typeof host, new TextDecoder().decode(new TextEncoder().encode('ok')), new URLSearchParams('a=1').get('a'), typeof Math.random()].join(',')`, { timeout: 5000 })));
+    results.push(String(context.evalSync(`[typeof globalThis[${JSON.stringify(bootGlobal)}], typeof host, new TextDecoder().decode(new TextEncoder().encode('ok')), new URLSearchParams('a=1').get('a'), typeof Math.random(), typeof new ReadableStream().getReader, new Response('x').body instanceof ReadableStream].join(',')`, { timeout: 5000 })));
     context.release();
   }
   isolate.dispose();
 }
-if (results.every((r) => r === 'undefined,object,ok,1,number')) console.log('canary ok');
+if (results.every((r) => r === 'undefined,object,ok,1,number,function,true')) console.log('canary ok');
 else console.log(`canary failed: ${results.join(' | ')}`);

@@ -82,7 +82,7 @@ export function pruneCache(dir: string, suffix: string): void {
 }
 
 /** Bumped when the canary's checks change, so old verdicts are not reused. */
-const CANARY_VERSION = '4';
+const CANARY_VERSION = '5';
 
 /**
  * Run once while the snapshot is made, so the functions a context's boot and a request touch are

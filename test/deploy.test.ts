@@ -122,6 +122,38 @@ test('islet deploy --config --app sends env values and secret references; the se
   assert.doesNotMatch(plan, /value-only-the-server-has/);
 });
 
+test('islet deploy --env KEY=VALUE and --secret NAME[=VAR] deploy values from the command line; the secret is never printed', async () => {
+  const s = await start();
+  const dir = await project({ 'src/shop.ts': SHOP_TS, 'src/lib/label.ts': LABEL_TS('flags') });
+  const secretValue = 'cli-side-secret-value-42';
+  process.env['ISLET_TEST_DEPLOY_SECRET'] = secretValue;
+  try {
+    const r = await islet(['deploy', join(dir, 'src', 'shop.ts'), '--routes', 'flags.localhost', '--env', 'GREETING=hey=there', '--secret', 'API_KEY=ISLET_TEST_DEPLOY_SECRET', '--admin', s.adminUrl, '--token', TOKEN]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await get(s, 'flags.localhost')).body, 'flags hey=there has-key');
+    assert.doesNotMatch(r.stdout + r.stderr, new RegExp(secretValue));
+    const apps = await islet(['apps', '--admin', s.adminUrl, '--token', TOKEN, '--json']);
+    assert.equal(apps.code, 0, apps.stderr);
+    assert.doesNotMatch(apps.stdout, new RegExp(secretValue));
+
+    // Bad flags and a missing variable: usage errors that name the flag, before anything is sent.
+    for (const [flags, message] of [
+      [['--env', 'GREETING'], /--env expects KEY=VALUE/],
+      [['--env', '1X=y'], /--env expects KEY=VALUE.*"1X"/],
+      [['--secret', 'API_KEY=NOT_SET_ANYWHERE_ISLET'], /environment variable NOT_SET_ANYWHERE_ISLET is not set here/],
+      [['--secret', 'bad-name'], /--secret expects NAME or NAME=VAR/],
+    ] as const) {
+      const bad = await islet(['deploy', join(dir, 'src', 'shop.ts'), '--routes', 'flags.localhost', ...flags, '--admin', s.adminUrl, '--token', TOKEN]);
+      assert.equal(bad.code, 2, `${flags.join(' ')}: ${bad.stderr}`);
+      assert.match(bad.stderr, message);
+    }
+    const still = await islet(['apps', '--admin', s.adminUrl, '--token', TOKEN, '--json']);
+    assert.match(still.stdout, /"version": ?1\b/, 'no bad deploy reached the server');
+  } finally {
+    delete process.env['ISLET_TEST_DEPLOY_SECRET'];
+  }
+});
+
 test('a wrong or missing token, an unreachable admin URL and a refused deploy print what to do', async () => {
   const s = await start();
   const dir = await project({ 'app.ts': SHOP_TS, 'lib/label.ts': LABEL_TS('x'), 'throws.ts': 'const n: number = 1;\nthrow new Error("top-level failure " + n);\nexport default { fetch: () => new Response("") };' });

@@ -25,6 +25,11 @@ ${ADMIN_FLAGS_HELP}
   --config FILE --app NAME
                      take entry, routes, limits, fetch, bindings, env values and secret
                      references ({ "fromEnv": "VAR" }, read by the server) from that app
+  --env KEY=VALUE    an env value (a string), repeatable; over the config's value of KEY
+  --secret NAME[=VAR]
+                     a secret, repeatable: its value is read here from the environment
+                     variable VAR (default: NAME) and sent to the server, which stores it with
+                     the app (never printed or logged); over the config's secret NAME
   --if-version N     deploy only if the app's current version is N (else 409 VERSION_CONFLICT)
   --out DIR          where a source entry is built (default: dist/ beside it)
   --wait-ms N        how long to wait for the new version to serve (default 30000)
@@ -43,6 +48,7 @@ export async function deployCommand(argv: readonly string[], io: CliIo): Promise
         admin: { type: 'string' }, token: { type: 'string' }, name: { type: 'string' },
         routes: { type: 'string', multiple: true }, config: { type: 'string' }, app: { type: 'string' },
         'if-version': { type: 'string' }, out: { type: 'string' }, 'wait-ms': { type: 'string' },
+        env: { type: 'string', multiple: true }, secret: { type: 'string', multiple: true },
         'compatibility-date': { type: 'string' }, help: { type: 'boolean', short: 'h' },
       }, io);
   if (parsed === undefined) return EXIT.USAGE;
@@ -55,7 +61,8 @@ export async function deployCommand(argv: readonly string[], io: CliIo): Promise
     const ifVersion = values['if-version'];
     if (ifVersion !== undefined && !/^\d+$/.test(ifVersion)) throw new UsageError(`islet deploy: --if-version expects a version number, got "${ifVersion}".`);
 
-    const { name, body, warnings } = await deployment(values, positionals, io);
+    const extra = envAndSecretFlags(values.env ?? [], values.secret ?? [], process.env);
+    const { name, body, warnings } = await deployment(values, positionals, io, extra);
     for (const warning of warnings) io.err(`islet deploy: note: ${warning}\n`);
     const { body: answer } = await adminJson<AppStatus>(target, 'PUT', `apps/${encodeURIComponent(name)}`, {
       body, ...(ifVersion === undefined ? {} : { headers: { 'if-match': `"${ifVersion}"` } }),
@@ -87,7 +94,7 @@ interface DeployBody {
 type DeployFlags = Parameters<typeof buildOptionsFrom>[0];
 
 /** Builds (or loads) the plan and assembles the deploy body, config values taking precedence over the plan's. */
-async function deployment(values: DeployFlags, positionals: readonly string[], io: CliIo): Promise<{ name: string; body: DeployBody; warnings: string[] }> {
+async function deployment(values: DeployFlags, positionals: readonly string[], io: CliIo, extra: FlagValues): Promise<{ name: string; body: DeployBody; warnings: string[] }> {
   let plan: BuildPlan;
   let modules: Record<string, string>;
   let def: AppDefinition | undefined;
@@ -114,13 +121,13 @@ async function deployment(values: DeployFlags, positionals: readonly string[], i
     if (typeof parsed === 'string') throw new UsageError(`islet deploy: invalid route: ${parsed}.`);
   }
   const name = values.name ?? def?.name ?? plan.name;
-  const env = def?.env ?? {};
-  const secrets = def?.secrets ?? {};
+  const env = { ...def?.env, ...extra.env };
+  const secrets = { ...def?.secrets, ...extra.secrets };
   const warnings: string[] = [];
   const missingEnv = plan.capabilities.env.filter((k) => !Object.hasOwn(env, k));
   const missingSecrets = plan.capabilities.secrets.filter((k) => !Object.hasOwn(secrets, k));
-  if (missingEnv.length > 0) warnings.push(`the plan reads env ${missingEnv.join(', ')} but no value is deployed for it; use --config FILE --app NAME`);
-  if (missingSecrets.length > 0) warnings.push(`the plan reads secrets ${missingSecrets.join(', ')} but none is deployed for it; use --config FILE --app NAME`);
+  if (missingEnv.length > 0) warnings.push(`the plan reads env ${missingEnv.join(', ')} but no value is deployed for it; pass --env KEY=VALUE or --config FILE --app NAME`);
+  if (missingSecrets.length > 0) warnings.push(`the plan reads secrets ${missingSecrets.join(', ')} but none is deployed for it; pass --secret NAME or --config FILE --app NAME`);
   const fetch = def?.fetch ?? plan.capabilities.fetch;
   const body: DeployBody = {
     entry: plan.entry, modules, routes, env, secrets,
@@ -130,6 +137,38 @@ async function deployment(values: DeployFlags, positionals: readonly string[], i
     plan,
   };
   return { name, body, warnings };
+}
+
+/** Env values and secrets given as flags. */
+interface FlagValues {
+  env: Record<string, string>;
+  secrets: Record<string, { value: string }>;
+}
+
+const FLAG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Reads --env KEY=VALUE and --secret NAME[=VAR] (the value from the environment variable VAR,
+ * default NAME). A secret's value never appears in an error: only the names do.
+ */
+export function envAndSecretFlags(envFlags: readonly string[], secretFlags: readonly string[], environment: Record<string, string | undefined>): FlagValues {
+  const out: FlagValues = { env: {}, secrets: {} };
+  for (const flag of envFlags) {
+    const eq = flag.indexOf('=');
+    const key = eq === -1 ? flag : flag.slice(0, eq);
+    if (eq === -1 || !FLAG_NAME.test(key)) throw new UsageError(`islet deploy: --env expects KEY=VALUE with KEY made of letters, digits and _ (not starting with a digit), got "${eq === -1 ? flag : key}".`);
+    out.env[key] = flag.slice(eq + 1);
+  }
+  for (const flag of secretFlags) {
+    const eq = flag.indexOf('=');
+    const name = eq === -1 ? flag : flag.slice(0, eq);
+    const variable = eq === -1 ? flag : flag.slice(eq + 1);
+    if (!FLAG_NAME.test(name) || !FLAG_NAME.test(variable)) throw new UsageError(`islet deploy: --secret expects NAME or NAME=VAR (letters, digits and _, not starting with a digit), got "${flag}".`);
+    const value = environment[variable];
+    if (value === undefined || value === '') throw new UsageError(`islet deploy: --secret ${flag}: the environment variable ${variable} is not set here; set it in the shell that runs islet deploy (its value is sent to the server, never printed).`);
+    out.secrets[name] = { value };
+  }
+  return out;
 }
 
 /** Polls GET /apps/:name until it serves `version` (or a later one); AdminFailure after `waitMs`. */

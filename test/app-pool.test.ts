@@ -39,9 +39,9 @@ function collect(): { io: RequestIo; body: () => string; status: () => number } 
   };
 }
 
-async function setup(names: string[], budgetBytes: number): Promise<{ pool: AppPool; get: (app: string, path?: string) => Promise<{ status: number; body: string; code: string | undefined }>; records: Record<string, unknown>[] }> {
+async function setup(names: string[], budgetBytes: number, source = APP): Promise<{ pool: AppPool; get: (app: string, path?: string) => Promise<{ status: number; body: string; code: string | undefined }>; records: Record<string, unknown>[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'islet-pool-'));
-  await writeFile(join(dir, 'app.js'), APP);
+  await writeFile(join(dir, 'app.js'), source);
   const config = validateConfig({ apps: names.map((name) => ({ name, entry: 'app.js', routes: [`${name}.localhost`], limits: { cpuMs: 50 } })) }, { baseDir: dir, environment: {}, source: 'test' });
   const records: Record<string, unknown>[] = [];
   const log = new Logger({ stream: new Writable({ write(c: Buffer, _e, cb) { for (const l of c.toString().split('\n')) if (l !== '') records.push(JSON.parse(l) as Record<string, unknown>); cb(); } }) });
@@ -98,6 +98,36 @@ test('an isolate killed by a limit is replaced, not reused, and the replacement 
     for (let i = 0; i < 200 && host?.loaded !== true; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(host?.loaded, true, 'the replacement was loaded ahead of the next request');
     assert.equal((await get('a')).body, '1', 'the new isolate starts from scratch');
+  } finally {
+    pool.close();
+  }
+});
+
+test('serving checks a Response by its brand and reads its internal slots: an app that patched Response or its prototype is served right', async () => {
+  const { pool, get } = await setup(['brand'], 1024 ** 3, `export default { async fetch(request) {
+    const path = new URL(request.url).pathname;
+    if (path === '/says-no') {
+      Object.defineProperty(Response, Symbol.hasInstance, { value: () => false, configurable: true });
+      return new Response('real');
+    }
+    if (path === '/says-yes') {
+      Object.defineProperty(Response, Symbol.hasInstance, { value: () => true, configurable: true });
+      return { status: 200, headers: new Headers(), body: null };
+    }
+    if (path === '/getters') {
+      for (const key of ['status', 'statusText', 'headers', 'body']) Object.defineProperty(Response.prototype, key, { get() { throw new Error('patched ' + key); }, configurable: true });
+      Object.defineProperty(ReadableStream.prototype, 'getReader', { value() { throw new Error('patched getReader'); }, configurable: true });
+      const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('streamed')); c.close(); } });
+      return new Response(stream, { status: 201, headers: { 'x-kept': 'yes' } });
+    }
+    return new Response('plain');
+  } }`);
+  try {
+    assert.deepEqual(await get('brand', '/says-no'), { status: 200, body: 'real', code: undefined });
+    const fake = await get('brand', '/says-yes');
+    assert.equal(fake.code, 'INVALID_RESPONSE');
+    const patched = await get('brand', '/getters');
+    assert.deepEqual(patched, { status: 201, body: 'streamed', code: undefined });
   } finally {
     pool.close();
   }

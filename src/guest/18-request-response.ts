@@ -5,7 +5,7 @@ import {
 } from './00-primordials.ts';
 import { URL } from './08-url.ts';
 import { dependentSignal, newAbortSignal, type AbortSignal } from './05-abort.ts';
-import { Headers, appendHeader, copyHeaders, getHeader, guardHeaders, setHeader } from './15-headers.ts';
+import { Headers, appendHeader, copyHeaders, getHeader, guardHeaders, headerList, setHeader } from './15-headers.ts';
 import { cloneBody, extractBody, installBodyMixin, isUsed, type Body, type InnerBody } from './17-body.ts';
 import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
 
@@ -156,6 +156,15 @@ interface ResponseInitLike { status?: number; statusText?: string; headers?: unk
 
 let responseBody: (r: Response) => InnerBody | null;
 let responseHeaders: (r: Response) => Headers;
+let responseStatus: (r: Response) => [number, string];
+let isResponseValue: (value: unknown) => value is Response;
+/** Whether `value` is a Response (a brand check: no Symbol.hasInstance or prototype a guest could change). */
+export function isResponse(value: unknown): value is Response { return isResponseValue(value); }
+/** A Response's status, status text and header list, from its internal slots (not its getters). */
+export function responseHead(r: Response): { status: number; statusText: string; headers: readonly [string, string][] } {
+  const [status, statusText] = responseStatus(r);
+  return { status, statusText, headers: headerList(responseHeaders(r)) };
+}
 /** The inner body of a Response (for serving it without making a stream). */
 export function responseInnerBody(r: Response): InnerBody | null { return responseBody(r); }
 let makeResponse: (body: InnerBody | null, status: number, statusText: string, headers: Headers, type: string, url: string, redirected?: boolean) => Response;
@@ -202,6 +211,8 @@ export class Response {
   static {
     responseBody = (r) => r.#body;
     responseHeaders = (r) => r.#headers;
+    responseStatus = (r) => [r.#status, r.#statusText];
+    isResponseValue = (value): value is Response => typeof value === 'object' && value !== null && #body in value;
     makeResponse = (body, status, statusText, headers, type, url, redirected = false) => {
       const r = new Response(null);
       r.#body = body; r.#status = status; r.#statusText = statusText; r.#headers = headers; r.#type = type; r.#url = url; r.#redirected = redirected;

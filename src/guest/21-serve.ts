@@ -12,9 +12,9 @@ import {
 import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
 import { streams } from './13-streams.ts';
 import { AbortController } from './05-abort.ts';
-import { headerList } from './15-headers.ts';
-import { Request, Response, responseInnerBody } from './18-request-response.ts';
+import { Request, isResponse, responseHead, responseInnerBody, type Response } from './18-request-response.ts';
 import { bufferSourceBytes } from './06-encoding.ts';
+import { bodyStream } from './17-body.ts';
 
 interface App { fetch(request: Request, env: unknown, ctx: unknown): unknown }
 interface Head { method: string; url: string; headers: [string, string][]; hasBody: boolean }
@@ -125,11 +125,14 @@ function start(id: number, head: Head): void {
 }
 
 async function respond(id: number, ex: Exchange, response: unknown): Promise<void> {
-  if (!(response instanceof Response)) {
+  if (!isResponse(response)) {
     fail(id, ex, 'INVALID_RESPONSE', new TypeErrorCtor(`The app's fetch handler returned ${response === null ? 'null' : typeof response}, not a Response.`));
     return;
   }
-  const headers = packHeaders(headerList(response.headers));
+  // Read from the Response's internal slots, not its getters: an app's patches to Response.prototype
+  // or ReadableStream.prototype cannot make serving it throw (and hang the request).
+  const head = responseHead(response);
+  const headers = packHeaders(head.headers);
   const inner = responseInnerBody(response);
   if (inner === null || (inner.stream === null && inner.bytes !== null && !inner.used)) {
     // The common case in one crossing: head, the whole body, the end (and done, without waitUntil).
@@ -137,15 +140,16 @@ async function respond(id: number, ex: Exchange, response: unknown): Promise<voi
     if (inner !== null) inner.used = true;
     const done = ex.waitUntil.length === 0;
     if (done) { ex.done = true; MapPrototypeDelete(exchanges, id); }
-    ops.op_http_respond(id, response.status, response.statusText, headers, bytes, done);
+    ops.op_http_respond(id, head.status, head.statusText, headers, bytes, done);
     if (!done) await finish(id, ex);
     return;
   }
-  ops.op_http_head(id, response.status, response.statusText, headers);
+  ops.op_http_head(id, head.status, head.statusText, headers);
   try {
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const { acquireReader, readerRead } = streams();
+    const reader = acquireReader(bodyStream(inner));
     for (;;) {
-      const { value, done } = await reader.read();
+      const { value, done } = await readerRead(reader);
       if (done || ex.abort.signal.aborted) break;
       const written = ops.op_http_write(id, bufferSourceBytes(value, 'response body'));
       if (written[0] === true && written[1] === false) await new PromiseCtor<void>((resolve) => { ex.drain = resolve; });

@@ -132,3 +132,31 @@ test('serving checks a Response by its brand and reads its internal slots: an ap
     pool.close();
   }
 });
+
+test('request bodies reach an app that patched the stream controllers: the platform feeds them with its own captured methods', async () => {
+  const { pool } = await setup(['feed'], 1024 ** 3, `export default { async fetch(request) {
+    for (const key of ['enqueue', 'close', 'error']) {
+      Object.defineProperty(ReadableByteStreamController.prototype, key, { value() { throw new Error('patched ' + key); }, configurable: true });
+    }
+    return new Response('got ' + await request.text());
+  } }`);
+  try {
+    const chunks = [new TextEncoder().encode('hello '), new TextEncoder().encode('body')];
+    const out: Uint8Array[] = [];
+    let status = 0;
+    const io: RequestIo = {
+      readBody: () => Promise.resolve(chunks.shift() ?? null),
+      head: (s) => { status = s; },
+      write: (c) => { out.push(c); return true; },
+      endWith: (b) => { if (b !== null) out.push(b); },
+      drained: () => Promise.resolve(),
+      end: () => {},
+    };
+    const outcome = await pool.handle('feed@1', { method: 'POST', url: 'http://feed.localhost/', headers: [], hasBody: true }, io, 'r', () => {});
+    assert.equal(outcome.error?.code, undefined, outcome.error?.message);
+    assert.equal(status, 200);
+    assert.equal(Buffer.concat(out).toString(), 'got hello body');
+  } finally {
+    pool.close();
+  }
+});

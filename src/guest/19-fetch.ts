@@ -7,7 +7,7 @@ import type { GuestOps } from '../bridge/protocol.ts';
 import { MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, PromiseCtor, SafeMap, TypeErrorCtor, WeakSetCtor, WeakSetPrototypeAdd, WeakSetPrototypeHas } from './00-primordials.ts';
 import { promiseReject, queueMicrotaskSafely } from './01-promise.ts';
 import { addAbortAlgorithm } from './05-abort.ts';
-import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import type { ReadableByteStreamController, ReadableStream } from './vendor/web-streams-polyfill.mjs';
 import { streams } from './13-streams.ts';
 import { headerList } from './15-headers.ts';
 import { Request, requestInnerBody, responseFromNetwork, type Response } from './18-request-response.ts';
@@ -19,7 +19,7 @@ let ops: GuestOps;
 export function setFetchOps(o: GuestOps): void { ops = o; }
 
 interface Head { status: number; statusText: string; headers: [string, string][]; url: string; redirected: boolean }
-interface Controller { enqueue(chunk: Uint8Array): void; close(): void; error(e: unknown): void }
+type Controller = ReadableByteStreamController;
 interface Pending {
   resolve(response: Response): void;
   reject(error: unknown): void;
@@ -110,7 +110,7 @@ function fail(id: number, error: unknown): void {
   p.settled = true;
   MapPrototypeDelete(pending, id);
   if (!p.headDone) p.reject(error);
-  else p.controller?.error(error);
+  else if (p.controller !== undefined) streams().byteControllerError(p.controller, error);
   p.pull?.();
 }
 
@@ -149,7 +149,7 @@ export function onFetchEvent(id: number, kind: string, payload: unknown): void {
     case 'chunk': {
       const pull = p.pull;
       p.pull = undefined;
-      p.controller?.enqueue(payload as Uint8Array);
+      if (p.controller !== undefined) streams().byteControllerEnqueue(p.controller, payload as Uint8Array);
       pull?.();
       return;
     }
@@ -158,7 +158,7 @@ export function onFetchEvent(id: number, kind: string, payload: unknown): void {
       MapPrototypeDelete(pending, id);
       const pull = p.pull;
       p.pull = undefined;
-      p.controller?.close();
+      if (p.controller !== undefined) streams().byteControllerClose(p.controller);
       pull?.();
       return;
     }

@@ -9,7 +9,7 @@ import {
   MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, PromiseCtor, PromiseResolve, PromisePrototypeThen, ReflectApply, SafeMap,
   TypeErrorCtor, ArrayPrototypePush, ObjectFreeze, StringPrototypeSplit, StringPrototypeIndexOf, StringPrototypeSlice,
 } from './00-primordials.ts';
-import type { ReadableStream } from './vendor/web-streams-polyfill.mjs';
+import type { ReadableByteStreamController, ReadableStream } from './vendor/web-streams-polyfill.mjs';
 import { streams } from './13-streams.ts';
 import { AbortController } from './05-abort.ts';
 import { Request, isResponse, responseHead, responseInnerBody, type Response } from './18-request-response.ts';
@@ -18,7 +18,7 @@ import { bodyStream } from './17-body.ts';
 
 interface App { fetch(request: Request, env: unknown, ctx: unknown): unknown }
 interface Head { method: string; url: string; headers: [string, string][]; hasBody: boolean }
-interface Controller { enqueue(chunk: Uint8Array): void; close(): void; error(e: unknown): void }
+type Controller = ReadableByteStreamController;
 interface Exchange {
   controller: Controller | undefined;
   pull: (() => void) | undefined;
@@ -55,12 +55,12 @@ export function onHttpEvent(id: number, kind: string, payload: unknown): void {
   const ex = MapPrototypeGet(exchanges, id) as Exchange | undefined;
   if (ex === undefined) return;
   switch (kind) {
-    case 'chunk': { const pull = ex.pull; ex.pull = undefined; ex.controller?.enqueue(payload as Uint8Array); pull?.(); return; }
-    case 'end': { const pull = ex.pull; ex.pull = undefined; ex.controller?.close(); ex.controller = undefined; pull?.(); return; }
+    case 'chunk': { const pull = ex.pull; ex.pull = undefined; if (ex.controller !== undefined) streams().byteControllerEnqueue(ex.controller, payload as Uint8Array); pull?.(); return; }
+    case 'end': { const pull = ex.pull; ex.pull = undefined; if (ex.controller !== undefined) streams().byteControllerClose(ex.controller); ex.controller = undefined; pull?.(); return; }
     case 'drain': { const drain = ex.drain; ex.drain = undefined; drain?.(); return; }
     case 'abort': {
       ex.abort.abort(new DOMException('The client closed the connection', 'AbortError'));
-      ex.controller?.error(new TypeErrorCtor('The client closed the connection before the request body ended'));
+      if (ex.controller !== undefined) streams().byteControllerError(ex.controller, new TypeErrorCtor('The client closed the connection before the request body ended'));
       ex.controller = undefined;
       const pull = ex.pull; ex.pull = undefined; pull?.();
       const drain = ex.drain; ex.drain = undefined; drain?.();

@@ -41,6 +41,7 @@ export interface Streams {
   /** The built-in methods, uncurried when the classes were made. */
   byteControllerEnqueue(controller: Web.ReadableByteStreamController, chunk: ArrayBufferView): void;
   byteControllerClose(controller: Web.ReadableByteStreamController): void;
+  byteControllerError(controller: Web.ReadableByteStreamController, error?: unknown): void;
   transformControllerEnqueue<T>(controller: Web.TransformStreamDefaultController<T>, chunk: T): void;
   streamGetReader<R>(stream: Web.ReadableStream<R>): Web.ReadableStreamDefaultReader<R>;
   readerRead<R>(reader: Web.ReadableStreamDefaultReader<R>): Promise<Web.ReadableStreamReadResult<R>>;

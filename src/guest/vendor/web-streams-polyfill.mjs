@@ -2387,6 +2387,7 @@ return {
   // code could reach them) for the platform's modules that call them.
   byteControllerEnqueue: uncurry(ReadableByteStreamController.prototype.enqueue),
   byteControllerClose: uncurry(ReadableByteStreamController.prototype.close),
+  byteControllerError: uncurry(ReadableByteStreamController.prototype.error),
   transformControllerEnqueue: uncurry(TransformStreamDefaultController.prototype.enqueue),
   streamGetReader: uncurry(ReadableStream.prototype.getReader),
   readerRead: uncurry(ReadableStreamDefaultReader.prototype.read),

@@ -26,11 +26,6 @@ export function isReadableStream(value: unknown): value is ReadableStream {
   return made !== undefined && made.isReadableStream(value);
 }
 
-/** Whether the Streams module has been evaluated in this context (tests look at it through the prelude's internals only). */
-export function streamsMade(): boolean {
-  return made !== undefined;
-}
-
 const TextDecoderPrototypeDecode = uncurry(TextDecoder.prototype.decode);
 const STREAM = { __proto__: null, stream: true } as { stream: boolean };
 

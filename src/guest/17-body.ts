@@ -76,7 +76,8 @@ function fullyRead(body: InnerBody | null, done: (bytes: Uint8Array) => void, fa
   if (body.stream !== null && streams().isStreamLocked(body.stream)) { fail(new TypeErrorCtor('Body is unusable: Body stream is locked')); return; }
   body.used = true;
   if (body.stream === null) { done(body.bytes ?? new Uint8ArrayCtor(0)); return; }
-  const reader = streams().acquireReader(body.stream);
+  const { acquireReader, readChunk } = streams();
+  const reader = acquireReader(body.stream);
   const chunks: Uint8Array[] = [];
   // A read's steps may run before readChunk returns (the chunk was queued): loop, don't recurse.
   let inRead = false;
@@ -91,7 +92,7 @@ function fullyRead(body: InnerBody | null, done: (bytes: Uint8Array) => void, fa
     do {
       readAgain = false;
       inRead = true;
-      streams().readChunk(reader, onChunk, () => { done(concat(chunks)); }, fail);
+      readChunk(reader, onChunk, () => { done(concat(chunks)); }, fail);
       inRead = false;
     } while (readAgain);
   };

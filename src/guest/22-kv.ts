@@ -315,11 +315,12 @@ function cancel(reader: Reader): void {
 
 /** Reads a put's stream to the end (at most 25 MiB), then hands its bytes to `done`. */
 function readAll(stream: unknown, done: (bytes: Uint8Array) => void, fail: Reject): void {
-  const reader = streams().streamGetReader(stream as ReadableStream);
+  const { streamGetReader, readerRead } = streams();
+  const reader = streamGetReader(stream as ReadableStream);
   const chunks: Uint8Array[] = [];
   let total = 0;
   const step = (): void => {
-    PromisePrototypeThen(streams().readerRead(reader), (result) => {
+    PromisePrototypeThen(readerRead(reader), (result) => {
       const r = result as { done: boolean; value: unknown };
       if (r.done) {
         const out = new Uint8ArrayCtor(total);

@@ -11,7 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'node:net';
+import { ensureWrk, freePort, waitFor, wrk as runWrk, wrkAsync, type WrkResult } from './load.ts';
 
 const quick = process.argv.includes('--quick');
 /** `--only=hello,noisy,cold,idle` runs a subset (default: everything). */
@@ -52,17 +52,6 @@ createServer((req, res) => {
 }).listen(Number(process.argv[2]), '127.0.0.1', () => console.log('ready'));
 `;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
-}
-
-async function waitFor(port: number, path = '/'): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try { const r = await fetch(`http://127.0.0.1:${port}${path}`); await r.arrayBuffer(); return; } catch { await new Promise((r) => setTimeout(r, 50)); }
-  }
-  throw new Error(`nothing answered on port ${port}`);
-}
-
 /** workerd from the npm registry (its binary ships inside the package), installed for the bench only. */
 const WORKERD_VERSION = '1.20261117.1';
 function ensureWorkerd(): string {
@@ -76,44 +65,7 @@ function ensureWorkerd(): string {
   return bin;
 }
 
-function ensureWrk(): void {
-  if (spawnSync('wrk', ['--version']).error === undefined) return;
-  console.error('bench: installing wrk from Debian packages');
-  spawnSync('sh', ['-c', 'apt-get install -y wrk >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y wrk >/dev/null)'], { stdio: 'inherit' });
-}
-
-interface WrkResult { rps: number; p50: number; p99: number; transferMBs: number }
-
-function wrk(port: number, path: string, connections = 64, host?: string): WrkResult {
-  return parseWrk(spawnSync('wrk', wrkArgs(port, path, connections, host), { encoding: 'utf8' }).stdout);
-}
-
-function wrkArgs(port: number, path: string, connections: number, host?: string, duration = DURATION): string[] {
-  return ['-t1', `-c${connections}`, `-d${duration}`, '--latency', ...(host === undefined ? [] : ['-H', `Host: ${host}`]), `http://127.0.0.1:${port}${path}`];
-}
-
-/** wrk in the background (the noisy neighbour's load), resolved with its output when it ends. */
-function wrkAsync(port: number, path: string, connections: number, host: string | undefined, duration: string): Promise<WrkResult> {
-  return new Promise((resolve) => {
-    const child = spawn('wrk', wrkArgs(port, path, connections, host, duration), { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-    child.on('exit', () => resolve(parseWrk(out)));
-  });
-}
-
-function parseWrk(out: string): WrkResult {
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 'NaN');
-  const ms = (label: string): number => {
-    const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(out);
-    if (m === null) return NaN;
-    const v = Number(m[1]);
-    return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
-  };
-  const t = /Transfer\/sec:\s+([\d.]+)(KB|MB|GB)/.exec(out);
-  const transferMBs = t === null ? NaN : Number(t[1]) * (t[2] === 'GB' ? 1024 : t[2] === 'KB' ? 1 / 1024 : 1);
-  return { rps, p50: ms('50%'), p99: ms('99%'), transferMBs };
-}
+const wrk = (port: number, path: string, connections = 64, host?: string): WrkResult => runWrk(port, path, connections, host, DURATION);
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => { if (child.exitCode !== null) { resolve(); return; } child.once('exit', () => resolve()); child.kill('SIGKILL'); });

@@ -70,13 +70,17 @@ export function onHttpEvent(id: number, kind: string, payload: unknown): void {
   }
 }
 
-/** Starts several requests in one entry (the host batches the starts of one turn); each is marked first. */
-export function startHttpBatch(ids: readonly number[], packed: readonly string[]): void {
+/**
+ * Starts several requests in one entry (the host batches the starts of one turn); each is marked
+ * first, and the host may refuse one: the batch stops there and the index is returned.
+ */
+export function startHttpBatch(ids: readonly number[], packed: readonly string[]): number {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
-    ops.op_http_mark(id);
+    if (ops.op_http_mark(id)[1] !== true) return i;
     start(id, unpackHead(packed[i] as string));
   }
+  return ids.length;
 }
 
 /** The head the host packs into one string: "METHOD\nurl\n0|1\nname:value\n...". */

@@ -69,11 +69,8 @@ export interface GuestOps {
   op_http_fail(id: unknown, code: unknown, error: unknown): OpResult<null>;
   /** Serving: the response and every ctx.waitUntil promise are done. */
   op_http_done(id: unknown): OpResult<null>;
-  /**
-   * Serving, in a batch of request starts: request `id` starts now (its CPU time and console lines
-   * begin); false: do not start it, stop the batch here (the host starts the rest in a new entry).
-   */
-  op_http_mark(id: unknown): OpResult<boolean>;
+  /** Serving, in a batch of request starts: request `id` starts now (its CPU time and console lines begin). */
+  op_http_mark(id: unknown): OpResult<null>;
   /**
    * Starts one operation on the KV binding named `binding` (a KvRequest whose put value may be a
    * string; `text` asks for a get's value decoded as UTF-8); the host answers with a `kv` command.

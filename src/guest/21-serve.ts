@@ -70,17 +70,13 @@ export function onHttpEvent(id: number, kind: string, payload: unknown): void {
   }
 }
 
-/**
- * Starts several requests in one entry (the host batches the starts of one turn); each is marked
- * first, and the host may refuse one: the batch stops there and the index is returned.
- */
-export function startHttpBatch(ids: readonly number[], packed: readonly string[]): number {
+/** Starts several requests in one entry (the host batches the starts of one turn); each is marked first. */
+export function startHttpBatch(ids: readonly number[], packed: readonly string[]): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as number;
-    if (ops.op_http_mark(id)[1] !== true) return i;
+    ops.op_http_mark(id);
     start(id, unpackHead(packed[i] as string));
   }
-  return ids.length;
 }
 
 /** The head the host packs into one string: "METHOD\nurl\n0|1\nname:value\n...". */

@@ -166,7 +166,7 @@ export function boot(call: unknown, initRecord: unknown): (command: Command, a?:
       case 'subtle': onSubtleResult(a as number, b === true, c); return undefined;
       case 'http': onHttpEvent(a as number, StringCtor(b), c); return undefined;
       // Several request starts in one entry: each is marked first (its CPU share, its console lines).
-      case 'https': return startHttpBatch(a as readonly number[], b as readonly string[]);
+      case 'https': startHttpBatch(a as readonly number[], b as readonly string[]); return undefined;
       case 'kv': onKvResult(a as number, b === true, c); return undefined;
       default: return undefined;
     }

@@ -111,9 +111,6 @@ const MAX_TIMERS = 10_000;
 const WARM_TIMEOUT_MS = 1000;
 const HEAP_SAMPLE_AFTER_NS = 250_000n;
 
-/** CPU time the requests started before one in a batched entry may use (see RunCore.#startBatch), in microseconds. */
-const BATCH_SLACK_US = 1000;
-
 /** This thread's CPU time (user + system), in microseconds. */
 function threadCpuUs(): number {
   const { user, system } = process.threadCpuUsage();
@@ -309,7 +306,7 @@ export class RunCore {
   /** Request starts waiting for the end of this turn (see request). */
   #starting: { scope: ActiveRun; packed: string }[] = [];
   /** While a batch of starts is in the isolate: its requests by token and the CPU split so far. */
-  #batch: { scopes: Map<number, ActiveRun>; shares: Map<ActiveRun, number>; markUs: number; startUs: number; started: number } | undefined;
+  #batch: { scopes: Map<number, ActiveRun>; shares: Map<ActiveRun, number>; markUs: number } | undefined;
 
   /**
    * Enters the isolate once for every request start queued this turn. The entry's timeout is the
@@ -318,16 +315,8 @@ export class RunCore {
    * of the entry's CPU time, read from this thread's clock (the isolate runs on it during the call).
    * The isolate's CPU time for the whole entry is then split in those proportions. When the entry
    * fails (a limit, a crash), the request that was running takes the failure.
-   *
-   * Every request keeps its whole budget: the entry's timeout is the smallest budget left plus
-   * BATCH_SLACK_US, and a start is refused (the guest stops there) once the entry has used that
-   * slack; the refused ones start in the next entry, at once.
    */
   #startBatch(): void {
-    while (this.#starting.length > 0) this.#startSome();
-  }
-
-  #startSome(): void {
     const queued = this.#starting;
     this.#starting = [];
     const context = this.#context;
@@ -341,28 +330,21 @@ export class RunCore {
     }
     const isolate = this.#isolate as EngineIsolate;
     const scopes = new Map(live.map((q) => [q.scope.token, q.scope]));
-    const now = threadCpuUs();
-    const batch = { scopes, shares: new Map<ActiveRun, number>(), markUs: now, startUs: now, started: 0 };
+    const batch = { scopes, shares: new Map<ActiveRun, number>(), markUs: threadCpuUs() };
     let timeoutMs = Infinity;
-    for (const q of live) timeoutMs = Math.min(timeoutMs, this.#remainingMs(q.scope) + BATCH_SLACK_US / 1000);
-    let stoppedAt = live.length;
+    for (const q of live) timeoutMs = Math.min(timeoutMs, this.#remainingMs(q.scope));
     const before = isolate.cpuTimeNs;
     const outer = this.#current;
     this.#batch = batch;
     this.#current = (live[0] as { scope: ActiveRun }).scope;
     let failure: IsletError | undefined;
     try {
-      const result = context.call(dispatch, ['https', live.map((q) => q.scope.token), live.map((q) => q.packed)], timeoutMs);
-      if (typeof result === 'number' && Number.isInteger(result) && result >= 1 && result < live.length) stoppedAt = result;
+      context.call(dispatch, ['https', live.map((q) => q.scope.token), live.map((q) => q.packed)], timeoutMs);
     } catch (error) {
       failure = IsletError.is(error) ? error : this.#errorForFault(faultFrom(error, isolate), this.#current);
     }
     const guilty = this.#current;
     this.#markBatch(undefined);
-    // Starts the guest refused (the slack was used): they go first in the next entry, uncharged.
-    const rest = live.slice(stoppedAt);
-    for (const q of rest) scopes.delete(q.scope.token);
-    this.#starting = [...rest, ...this.#starting];
     this.#batch = undefined;
     this.#current = outer;
     const used = !isolate.isDisposed && isolate.cpuTimeNs > before ? isolate.cpuTimeNs - before : 0n;
@@ -941,14 +923,10 @@ export class RunCore {
         if (scope !== undefined) queueMicrotask(() => scope.succeed(null));
         return [true, null];
       },
-      op_http_mark(id): OpResult<boolean> {
-        const batch = core.#batch;
-        const scope = batch?.scopes.get(id as number);
-        if (batch === undefined || scope === undefined) return [true, false];
-        if (batch.started > 0 && threadCpuUs() - batch.startUs >= BATCH_SLACK_US) return [true, false];
-        batch.started += 1;
-        core.#markBatch(scope);
-        return [true, true];
+      op_http_mark(id): OpResult<null> {
+        const scope = core.#batch?.scopes.get(id as number);
+        if (scope !== undefined) core.#markBatch(scope);
+        return [true, null];
       },
       op_fetch_end: (id) => core.#fetch.end(id),
       op_fetch_read: (id) => core.#fetch.read(id),

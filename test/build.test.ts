@@ -2,14 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, writeFile, mkdir, readFile, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IsletError, Sandbox } from '../src/index.ts';
 import { buildApp, loadPlan, verifyPlan, PlanError } from '../src/build/plan.ts';
 import { mapGuestStack } from '../src/build/source-map.ts';
-import { failure } from './helpers.ts';
+import { failure, project as makeProject } from './helpers.ts';
 
 const BIN = fileURLToPath(new URL('../bin/islet.js', import.meta.url));
 
@@ -21,14 +20,7 @@ function islet(args: string[], env: Record<string, string> = {}): Promise<{ code
   });
 }
 
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'islet-build-'));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(dir, name, '..'), { recursive: true });
-    await writeFile(join(dir, name), text);
-  }
-  return dir;
-}
+const project = (files: Record<string, string>): Promise<string> => makeProject(files, 'islet-build-');
 
 const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { project as makeProject } from './helpers.ts';
 
 const BIN = fileURLToPath(new URL('../bin/islet.js', import.meta.url));
 
@@ -17,14 +16,7 @@ function islet(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   });
 }
 
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'islet-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(dir, name, '..'), { recursive: true });
-    await writeFile(join(dir, name), text);
-  }
-  return dir;
-}
+const project = (files: Record<string, string>): Promise<string> => makeProject(files, 'islet-cli-');
 
 test('islet run replays output and prints the value; args after -- reach main', async () => {
   const dir = await project({ 'main.ts': 'import { twice } from "./lib/m.ts";\nconsole.log("out"); console.error("err");\nexport default (a: string, b: string) => ({ sum: twice(Number(a) + Number(b)) });', 'lib/m.ts': 'export const twice = (n: number) => n * 2;' });

@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtemp, mkdir, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { IsletServer } from '../src/server/server.ts';
 import { validateConfig } from '../src/server/config.ts';
 import { Logger } from '../src/server/log.ts';
 import { main } from '../src/cli/main.ts';
+import { project as makeProject } from './helpers.ts';
 
 const BIN = fileURLToPath(new URL('../bin/islet.js', import.meta.url));
 const TOKEN = 'deploy-test-token-0123456789abcdef';
@@ -42,14 +43,7 @@ async function islet(args: string[]): Promise<{ code: number; stdout: string; st
   return { code, stdout, stderr };
 }
 
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'islet-deploy-'));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(dir, name, '..'), { recursive: true });
-    await writeFile(join(dir, name), text);
-  }
-  return dir;
-}
+const project = (files: Record<string, string>): Promise<string> => makeProject(files, 'islet-deploy-');
 
 /** A request to the apps' listener with a Host header (node:http: fetch may not send the one given). */
 function get(s: Started, host: string, path = '/'): Promise<{ status: number; body: string }> {

@@ -14,7 +14,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureWrk, freePort, waitFor, wrk, type WrkResult } from './load.ts';
+import { ensureWrk, freePort, stop, waitFor, wrk, type WrkResult } from './load.ts';
 
 const quick = process.argv.includes('--quick');
 const DURATION = quick ? '3s' : '6s';
@@ -70,10 +70,6 @@ function treeTicks(root: number): number {
   let total = 0;
   for (const [pid, t] of ticks) if (inTree(pid)) total += t;
   return total;
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => { if (child.exitCode !== null) { resolve(); return; } child.once('exit', () => resolve()); child.kill('SIGKILL'); });
 }
 
 interface Row { name: string; rps: number; cpuUs: number; p99: number }

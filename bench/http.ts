@@ -11,7 +11,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureWrk, freePort, waitFor, wrk as runWrk, wrkAsync, type WrkResult } from './load.ts';
+import { ensureWrk, freePort, stop, waitFor, wrk as runWrk, wrkAsync, type WrkResult } from './load.ts';
 
 const quick = process.argv.includes('--quick');
 /** `--only=hello,noisy,cold,idle` runs a subset (default: everything). */
@@ -66,10 +66,6 @@ function ensureWorkerd(): string {
 }
 
 const wrk = (port: number, path: string, connections = 64, host?: string): WrkResult => runWrk(port, path, connections, host, DURATION);
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => { if (child.exitCode !== null) { resolve(); return; } child.once('exit', () => resolve()); child.kill('SIGKILL'); });
-}
 
 ensureWrk();
 const WORKERD = ensureWorkerd();

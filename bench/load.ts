@@ -2,7 +2,7 @@
  * Load helpers shared by the HTTP benchmarks: free loopback ports, waiting for a server, and wrk
  * (installed from Debian packages when missing), always one thread, on loopback, bounded in time.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
@@ -54,4 +54,9 @@ export function parseWrk(out: string): WrkResult {
   const t = /Transfer\/sec:\s+([\d.]+)(KB|MB|GB)/.exec(out);
   const transferMBs = t === null ? NaN : Number(t[1]) * (t[2] === 'GB' ? 1024 : t[2] === 'KB' ? 1 / 1024 : 1);
   return { rps, p50: ms('50%'), p99: ms('99%'), transferMBs };
+}
+
+/** Kills a server process (SIGKILL) and resolves when it has exited. */
+export function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => { if (child.exitCode !== null) { resolve(); return; } child.once('exit', () => resolve()); child.kill('SIGKILL'); });
 }

@@ -18,6 +18,7 @@ const APPS: Record<string, string> = {
     if (url.pathname === '/string') return 'not a response' as any;
     if (url.pathname === '/spin') { for (;;) {} }
     if (url.pathname === '/hang') return new Promise(() => {});
+    if (url.pathname === '/later') { await new Promise((r) => setTimeout(r, 100)); return new Response('later'); }
     if (url.pathname === '/echo') return new Response(request.body, { headers: { 'x-method': request.method } });
     if (url.pathname === '/length') return new Response(String((await request.text()).length));
     if (url.pathname === '/abortable') {
@@ -172,6 +173,12 @@ test('health endpoints', async () => {
   assert.equal((await call('anything', '/readyz')).status, 200);
 });
 
+test('a burst of requests that arrive together each gets its own response', async () => {
+  const paths = Array.from({ length: 60 }, (_, i) => `/burst/${i}`);
+  const replies = await Promise.all(paths.map((path) => call('x.localhost', path)));
+  assert.deepEqual(replies.map((r) => r.body), paths.map((path) => `other howdy ${path}`));
+});
+
 test('logs: one line per request, console lines tagged, secrets redacted', async () => {
   await call('hello.localhost', '/log');
   await new Promise((r) => setTimeout(r, 20));
@@ -188,4 +195,29 @@ test('logs: one line per request, console lines tagged, secrets redacted', async
   assert.equal(typeof requestLine['cpuMs'], 'number');
   assert.ok(!lines.some((l) => l.includes('very-secret-key')), 'no log line carries the secret');
 });
+});
+
+test('in one process, a response held to the end of the turn still goes out when shutdown closes the connections', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'islet-server-drain-'));
+  await writeFile(join(folder, 'hello.ts'), APPS['hello.ts'] as string);
+  const config = validateConfig({
+    listen: { host: '127.0.0.1', port: 0 }, server: { shards: 0 },
+    apps: [{ name: 'hello', entry: 'hello.ts', routes: ['hello.localhost'], env: { GREETING: 'hi' } }],
+  }, { baseDir: folder, environment: {}, source: 'test' });
+  const own = new IsletServer(config, { logger: new Logger({ stream: new Writable({ write(_c, _e, cb) { cb(); } }) }), drainTimeoutMs: 2000 });
+  await own.loadAll();
+  const address = await own.listen();
+  const reply = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: address.port, path: '/later', headers: { host: 'hello.localhost' } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  await new Promise((r) => setTimeout(r, 30));
+  await own.close();
+  assert.deepEqual(await reply, { status: 200, body: 'later' });
 });

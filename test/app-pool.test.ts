@@ -160,3 +160,40 @@ test('request bodies reach an app that patched the stream controllers: the platf
     pool.close();
   }
 });
+
+const BATCH_APP = `export default { fetch(request) {
+  const path = new URL(request.url).pathname;
+  console.log('start ' + path);
+  if (path === '/spin') { for (;;) {} }
+  if (path === '/burn') { const end = Date.now() + 30; while (Date.now() < end) {} }
+  return new Response(path);
+} }`;
+
+test('requests that start in the same turn share one isolate entry, and each is charged its own CPU time and tagged in its own console lines', async () => {
+  const { pool, records } = await setup(['a'], 1024 ** 3, BATCH_APP);
+  const send = async (path: string, id: string): Promise<{ body: string; code: string | undefined; cpuMs: number }> => {
+    const c = collect();
+    const outcome = await pool.handle('a@1', { method: 'GET', url: `http://a.localhost${path}`, headers: [], hasBody: false }, c.io, id, () => {});
+    return { body: c.body(), code: outcome.error?.code, cpuMs: outcome.usage.cpuMs };
+  };
+  try {
+    await send('/warm', 'w');
+    const [light1, burn, light2] = await Promise.all([send('/light1', 'l1'), send('/burn', 'b'), send('/light2', 'l2')]);
+    assert.deepEqual([light1.body, burn.body, light2.body], ['/light1', '/burn', '/light2']);
+    assert.ok(burn.cpuMs >= 20, `the burning request is charged its loop (${burn.cpuMs} ms)`);
+    assert.ok(light1.cpuMs < 10 && light2.cpuMs < 10, `the light ones are not charged for it (${light1.cpuMs}, ${light2.cpuMs} ms)`);
+    // Log lines are written in batches: wait for the three.
+    for (let i = 0; i < 100 && records.filter((r) => r['type'] === 'console').length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    const tag = (message: string): unknown => records.find((r) => r['type'] === 'console' && r['message'] === message)?.['requestId'];
+    assert.deepEqual([tag('start /light1'), tag('start /burn'), tag('start /light2')], ['l1', 'b', 'l2']);
+
+    // A request that never stops, started between two others: it takes CPU_LIMIT; the others
+    // lose the isolate it was killed in and say so.
+    const [before, spin, after] = await Promise.all([send('/light1', 'x1'), send('/spin', 's'), send('/light2', 'x2')]);
+    assert.equal(spin.code, 'CPU_LIMIT');
+    assert.equal(before.code, 'ISOLATE_CRASHED');
+    assert.equal(after.code, 'ISOLATE_CRASHED');
+  } finally {
+    pool.close();
+  }
+});

@@ -69,6 +69,8 @@ export interface GuestOps {
   op_http_fail(id: unknown, code: unknown, error: unknown): OpResult<null>;
   /** Serving: the response and every ctx.waitUntil promise are done. */
   op_http_done(id: unknown): OpResult<null>;
+  /** Serving, in a batch of request starts: request `id` starts now (its CPU time and console lines begin). */
+  op_http_mark(id: unknown): OpResult<null>;
   /**
    * Starts one operation on the KV binding named `binding` (a KvRequest whose put value may be a
    * string; `text` asks for a get's value decoded as UTF-8); the host answers with a `kv` command.
@@ -84,7 +86,7 @@ export const OP_NAMES = [
   'op_console_write', 'op_service_call', 'op_message_emit', 'op_run_settle', 'op_timer_start', 'op_timer_cancel',
   'op_clone', 'op_random_fill', 'op_url_parse', 'op_url_set',
   'op_fetch_start', 'op_fetch_write', 'op_fetch_end', 'op_fetch_read', 'op_fetch_cancel', 'op_subtle',
-  'op_http_read', 'op_http_head', 'op_http_respond', 'op_http_write', 'op_http_end', 'op_http_fail', 'op_http_done',
+  'op_http_read', 'op_http_head', 'op_http_respond', 'op_http_write', 'op_http_end', 'op_http_fail', 'op_http_done', 'op_http_mark',
   'op_kv',
 ] as const satisfies readonly (keyof GuestOps)[];
 

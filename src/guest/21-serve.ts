@@ -70,6 +70,15 @@ export function onHttpEvent(id: number, kind: string, payload: unknown): void {
   }
 }
 
+/** Starts several requests in one entry (the host batches the starts of one turn); each is marked first. */
+export function startHttpBatch(ids: readonly number[], packed: readonly string[]): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    ops.op_http_mark(id);
+    start(id, unpackHead(packed[i] as string));
+  }
+}
+
 /** The head the host packs into one string: "METHOD\nurl\n0|1\nname:value\n...". */
 function unpackHead(packed: string): Head {
   const lines = StringPrototypeSplit(packed, '\n');

@@ -28,14 +28,14 @@ import { FormData } from './16-formdata.ts';
 import { Request, Response } from './18-request-response.ts';
 import { fetch, isEgressDenied, onFetchEvent, setFetchOps } from './19-fetch.ts';
 import { CryptoKey, SubtleCrypto, onSubtleResult, setSubtleOps } from './20-subtle.ts';
-import { onHttpEvent, registerApp, setServeOps } from './21-serve.ts';
+import { onHttpEvent, registerApp, setServeOps, startHttpBatch } from './21-serve.ts';
 import { kvNamespace, onKvResult, setKvOps } from './22-kv.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
 
 /** The host's commands, as the dispatcher receives them. */
-export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle' | 'http' | 'kv';
+export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle' | 'http' | 'https' | 'kv';
 
 /** The global the host reads the boot function from (and boot deletes) before any guest code runs. */
 export const BOOT_GLOBAL = '__islet_boot';
@@ -165,6 +165,8 @@ export function boot(call: unknown, initRecord: unknown): (command: Command, a?:
       case 'fetch': onFetchEvent(a as number, StringCtor(b), c); return undefined;
       case 'subtle': onSubtleResult(a as number, b === true, c); return undefined;
       case 'http': onHttpEvent(a as number, StringCtor(b), c); return undefined;
+      // Several request starts in one entry: each is marked first (its CPU share, its console lines).
+      case 'https': startHttpBatch(a as readonly number[], b as readonly string[]); return undefined;
       case 'kv': onKvResult(a as number, b === true, c); return undefined;
       default: return undefined;
     }

@@ -110,6 +110,12 @@ const MAX_PENDING_CALLS = 10_000;
 const MAX_TIMERS = 10_000;
 const WARM_TIMEOUT_MS = 1000;
 const HEAP_SAMPLE_AFTER_NS = 250_000n;
+
+/** This thread's CPU time (user + system), in microseconds. */
+function threadCpuUs(): number {
+  const { user, system } = process.threadCpuUsage();
+  return user + system;
+}
 const SCRIPT_CACHE_SIZE = 64;
 const SCRIPT_CACHE_MAX_SOURCE = 64 * 1024;
 
@@ -290,8 +296,90 @@ export class RunCore {
     // without a structured-clone copy. Header names have no ":" and values no line breaks.
     let packed = `${head.method}\n${head.url}\n${head.hasBody ? '1' : '0'}`;
     for (const [name, value] of head.headers) packed += `\n${name}:${value}`;
-    this.#enter(scope, (ms) => context.call(dispatch, ['http', scope.token, 'start', packed], ms));
+    // Starts are batched: the requests that arrive in one turn enter the isolate together (an
+    // entry costs more than a small request's own work). A lone request enters as before.
+    this.#starting.push({ scope, packed });
+    if (this.#starting.length === 1) queueMicrotask(() => { this.#startBatch(); });
     return { token: scope.token, done: scope.done.then(finish) };
+  }
+
+  /** Request starts waiting for the end of this turn (see request). */
+  #starting: { scope: ActiveRun; packed: string }[] = [];
+  /** While a batch of starts is in the isolate: its requests by token and the CPU split so far. */
+  #batch: { scopes: Map<number, ActiveRun>; shares: Map<ActiveRun, number>; markUs: number } | undefined;
+
+  /**
+   * Enters the isolate once for every request start queued this turn. The entry's timeout is the
+   * smallest budget left among them. The guest marks each start (op_http_mark), which makes that
+   * request the current one (its console lines and host calls) and closes the previous one's share
+   * of the entry's CPU time, read from this thread's clock (the isolate runs on it during the call).
+   * The isolate's CPU time for the whole entry is then split in those proportions. When the entry
+   * fails (a limit, a crash), the request that was running takes the failure.
+   */
+  #startBatch(): void {
+    const queued = this.#starting;
+    this.#starting = [];
+    const context = this.#context;
+    const dispatch = this.#dispatch;
+    const live = queued.filter((q) => this.#requests.has(q.scope.token) && !q.scope.settled);
+    if (live.length === 0 || context === undefined || dispatch === undefined) return;
+    if (live.length === 1) {
+      const { scope, packed } = live[0] as { scope: ActiveRun; packed: string };
+      this.#enter(scope, (ms) => context.call(dispatch, ['http', scope.token, 'start', packed], ms));
+      return;
+    }
+    const isolate = this.#isolate as EngineIsolate;
+    const scopes = new Map(live.map((q) => [q.scope.token, q.scope]));
+    const batch = { scopes, shares: new Map<ActiveRun, number>(), markUs: threadCpuUs() };
+    let timeoutMs = Infinity;
+    for (const q of live) timeoutMs = Math.min(timeoutMs, this.#remainingMs(q.scope));
+    const before = isolate.cpuTimeNs;
+    const outer = this.#current;
+    this.#batch = batch;
+    this.#current = (live[0] as { scope: ActiveRun }).scope;
+    let failure: IsletError | undefined;
+    try {
+      context.call(dispatch, ['https', live.map((q) => q.scope.token), live.map((q) => q.packed)], timeoutMs);
+    } catch (error) {
+      failure = IsletError.is(error) ? error : this.#errorForFault(faultFrom(error, isolate), this.#current);
+    }
+    const guilty = this.#current;
+    this.#markBatch(undefined);
+    this.#batch = undefined;
+    this.#current = outer;
+    const used = !isolate.isDisposed && isolate.cpuTimeNs > before ? isolate.cpuTimeNs - before : 0n;
+    let measured = 0;
+    for (const share of batch.shares.values()) measured += share;
+    const heap = used > HEAP_SAMPLE_AFTER_NS ? this.#sampleHeap() : 0;
+    for (const scope of scopes.values()) {
+      const share = batch.shares.get(scope) ?? 0;
+      // No marks (the guest failed before its first): an equal split.
+      scope.cpuUsedNs += measured > 0 ? (used * BigInt(Math.round(share * 1000))) / BigInt(Math.round(measured * 1000)) : used / BigInt(scopes.size);
+      if (heap > scope.heapPeak) scope.heapPeak = heap;
+    }
+    if (failure !== undefined && guilty !== undefined && !guilty.settled) {
+      guilty.fail(failure);
+      this.#afterFailure(failure.code);
+      return;
+    }
+    for (const scope of scopes.values()) {
+      if (!scope.settled && scope.cpuUsedNs > scope.cpuBudgetNs) {
+        scope.fail(this.#cpuError());
+        this.#afterFailure('CPU_LIMIT');
+        return;
+      }
+    }
+  }
+
+  /** In a batch of starts: closes the running request's CPU share and makes `next` the current one. */
+  #markBatch(next: ActiveRun | undefined): void {
+    const batch = this.#batch;
+    if (batch === undefined) return;
+    const now = threadCpuUs();
+    const running = this.#current;
+    if (running !== undefined && batch.scopes.has(running.token)) batch.shares.set(running, (batch.shares.get(running) ?? 0) + (now - batch.markUs));
+    batch.markUs = now;
+    if (next !== undefined) this.#current = next;
   }
 
   /** Whether an app is loaded in a live context (false after a limit kill or crash: load it again). */
@@ -833,6 +921,11 @@ export class RunCore {
       op_http_done(id): OpResult<null> {
         const scope = core.#requests.get(id as number);
         if (scope !== undefined) queueMicrotask(() => scope.succeed(null));
+        return [true, null];
+      },
+      op_http_mark(id): OpResult<null> {
+        const scope = core.#batch?.scopes.get(id as number);
+        if (scope !== undefined) core.#markBatch(scope);
         return [true, null];
       },
       op_fetch_end: (id) => core.#fetch.end(id),

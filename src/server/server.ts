@@ -1,13 +1,9 @@
 /**
- * The `islet serve` HTTP server (one process): routes each request by Host and path to an app,
- * runs it in the app's isolate, streams bodies both ways, maps failures to JSON errors with fitting
- * statuses (never a stack trace, host path or secret), logs one line per request, answers
- * /healthz and /readyz, and drains gracefully.
+ * The `islet serve` server process: the HTTP listener (each request answered by an HttpHandler),
+ * the apps and their deployments, where they run (in this process or in shards), the KV store,
+ * the admin API and metrics, and the graceful drain.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
-import type { ErrorCode } from '../errors.ts';
-import type { RequestIo } from '../sandbox/core.ts';
+import { createServer, type Server } from 'node:http';
 import { AppPool } from './app-host.ts';
 import { AppStore } from './app-store.ts';
 import { executeKv, SqliteKvStore, type KvStore } from '../store/kv.ts';
@@ -20,47 +16,9 @@ import { Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { AdminServer, resolveAdminToken, type AdminToken } from './admin.ts';
 import { ShardPool } from './shards.ts';
+import { HttpHandler } from './http-handler.ts';
+import type { LiveApp } from './deployments.ts';
 
-
-/** HTTP statuses for error codes that reach clients. */
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  BAD_REQUEST: 400, NO_ROUTE: 404, APP_UNAVAILABLE: 503, BODY_TOO_LARGE: 413, GUEST_EXCEPTION: 500, INVALID_RESPONSE: 500, SYNTAX_ERROR: 500, MODULE_NOT_FOUND: 500,
-  HOST_SERVICE_ERROR: 500, EGRESS_DENIED: 500, UNCLONEABLE_VALUE: 500, INTERNAL: 500, ISOLATE_CRASHED: 502,
-  CPU_LIMIT: 503, MEMORY_LIMIT: 503, DISPOSED: 503, WALL_TIMEOUT: 504,
-};
-
-/** What clients are told, by code: no guest message (it may hold secrets), no stack, no path. */
-const CLIENT_MESSAGE: Partial<Record<string, string>> = {
-  BAD_REQUEST: 'The request target or Host header is not a valid URL.',
-  NO_ROUTE: 'No app is routed at this host and path.',
-  BODY_TOO_LARGE: 'The request body is larger than this app accepts.',
-  GUEST_EXCEPTION: 'The app threw an exception.',
-  INVALID_RESPONSE: 'The app did not return a Response.',
-  SYNTAX_ERROR: 'The app failed to load.',
-  MODULE_NOT_FOUND: 'The app failed to load.',
-  CPU_LIMIT: 'The app used more CPU time than it is allowed.',
-  MEMORY_LIMIT: 'The app used more memory than it is allowed.',
-  WALL_TIMEOUT: 'The app took too long to respond.',
-  ISOLATE_CRASHED: 'The app\'s isolate crashed.',
-  APP_UNAVAILABLE: 'The app is being removed and takes no new requests.',
-};
-
-/**
- * The request's URL from its target (origin-form "/p?q", or absolute-form "http://h/p") and Host
- * header; null when they do not make a valid http URL (a hostile or broken request).
- */
-export function requestUrl(req: IncomingMessage): URL | null {
-  const target = req.url ?? '';
-  if (/^https?:\/\//i.test(target)) {
-    const absolute = URL.parse(target);
-    return absolute !== null && (absolute.protocol === 'http:' || absolute.protocol === 'https:') ? absolute : null;
-  }
-  if (!target.startsWith('/')) return null;
-  const host = req.headers.host;
-  if (host === undefined || host === '' || /[\s/\\?#@]/.test(host)) return null;
-  const url = URL.parse(`http://${host}${target}`);
-  return url !== null && url.host !== '' ? url : null;
-}
 
 /** Options for {@link IsletServer}. */
 export interface ServerOptions {
@@ -71,14 +29,6 @@ export interface ServerOptions {
   catchAll?: string;
   /** Where secrets named by `fromEnv` are read (default process.env). */
   environment?: Record<string, string | undefined>;
-}
-
-/** How the server watches one request body. */
-interface BodyHooks {
-  /** The largest request body accepted, in bytes. */
-  bodyLimit: number;
-  /** Called once when the body passes bodyLimit. */
-  onTooLarge(): void;
 }
 
 /** A running (or stopped) islet server. */
@@ -95,11 +45,7 @@ export class IsletServer {
   readonly #log: Logger;
   readonly #drainTimeoutMs: number;
   readonly #config: ServerConfig;
-  #draining = false;
-  #inFlight = 0;
-  /** Request starts and whole responses held to the end of the event-loop turn (one process only). */
-  readonly #turn = new TurnQueue();
-  #idle: (() => void)[] = [];
+  readonly #http: HttpHandler<LiveApp>;
 
   constructor(config: ServerConfig, options: ServerOptions = {}) {
     this.#config = config;
@@ -134,14 +80,24 @@ export class IsletServer {
       shardRestarts: () => ({ crash: this.#shards?.crashes ?? 0, rss: this.#shards?.recycles ?? 0 }),
       logDrops: () => this.#log.dropped,
       apps: () => this.#deployments.apps.size,
-      inFlight: () => this.#inFlight,
+      inFlight: () => this.#http.inFlight,
     });
     if (config.admin !== undefined) {
       this.#adminToken = resolveAdminToken(config.admin, options.environment ?? process.env, config.dataDir);
       this.#admin = new AdminServer({ settings: config.admin, token: this.#adminToken, deployments: this.#deployments, metrics: this.#metrics, log: this.#log });
     }
     // Node's HTTP protections, set deliberately.
-    this.#server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => { void this.#handle(req, res); });
+    this.#http = new HttpHandler<LiveApp>({
+      log: this.#log,
+      backend: this.#backend,
+      match: (host, path) => this.#deployments.match(host, path),
+      enter: (id) => { this.#deployments.enter(id); },
+      leave: (live, id, ok) => { this.#deployments.leave(live, id, ok); },
+      observe: (app, status, durationMs, cpuMs, code) => { this.#metrics.observe(app, status, durationMs, cpuMs, code); },
+      // In one process the isolates share this event loop with HTTP: see TurnQueue.
+      holdToTurnEnd: shards === 0,
+    });
+    this.#server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, this.#http.listener);
     this.#server.maxHeadersCount = 200;
     this.#server.maxRequestsPerSocket = 10_000;
   }
@@ -200,19 +156,12 @@ export class IsletServer {
    * then close every connection, dispose the isolates and flush the logs.
    */
   async close(): Promise<void> {
-    if (this.#draining) return;
-    this.#draining = true;
-    this.#log.log({ type: 'server', event: 'draining', inFlight: this.#inFlight });
+    if (this.#http.draining) return;
+    this.#http.draining = true;
+    this.#log.log({ type: 'server', event: 'draining', inFlight: this.#http.inFlight });
     const closed = new Promise<void>((resolve) => { this.#server.close(() => resolve()); });
     this.#server.closeIdleConnections();
-    if (this.#inFlight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => { this.#idle.push(resolve); }),
-        new Promise<void>((resolve) => setTimeout(resolve, this.#drainTimeoutMs).unref()),
-      ]);
-    }
-    // Responses held to the end of the turn go out before the connections close.
-    await new Promise<void>((resolve) => { setImmediate(resolve); });
+    await this.#http.whenIdle(this.#drainTimeoutMs);
     this.#server.closeAllConnections();
     await closed;
     await this.#admin?.close();
@@ -222,195 +171,4 @@ export class IsletServer {
     this.#log.log({ type: 'server', event: 'stopped', logDrops: this.#log.dropped });
     await this.#log.drain();
   }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const requestId = this.#nextRequestId();
-    const path = req.url ?? '/';
-    if (path === '/healthz' || path === '/readyz') {
-      const ready = path === '/healthz' || !this.#draining;
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ok: ready }));
-      return;
-    }
-    if (this.#draining) res.setHeader('connection', 'close');
-    const target = requestUrl(req);
-    if (target === null) {
-      res.setHeader('connection', 'close');
-      this.#respondError(res, 'BAD_REQUEST', requestId);
-      this.#logRequest(req, 400, started, requestId, undefined, 'BAD_REQUEST', 0);
-      return;
-    }
-    const live = this.#deployments.match(target.host, `${target.pathname}${target.search}`);
-    if (live === undefined) {
-      this.#respondError(res, 'NO_ROUTE', requestId);
-      this.#logRequest(req, res.statusCode, started, requestId, undefined, 'NO_ROUTE', 0);
-      return;
-    }
-    const app = live.config;
-    if (live.state === 'removing') {
-      res.setHeader('retry-after', '5');
-      this.#respondError(res, 'APP_UNAVAILABLE', requestId);
-      this.#logRequest(req, 503, started, requestId, app.name, 'APP_UNAVAILABLE', 0);
-      return;
-    }
-    const limit = app.limits.requestBodyBytes;
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > limit) {
-      res.setHeader('connection', 'close');
-      this.#respondError(res, 'BODY_TOO_LARGE', requestId);
-      this.#logRequest(req, 413, started, requestId, app.name, 'BODY_TOO_LARGE', 0);
-      req.resume();
-      return;
-    }
-    this.#inFlight += 1;
-    this.#deployments.enter(app.id);
-    let ok = false;
-    let tooLarge = false;
-    let abort: (() => void) | undefined;
-    let clientGone = false;
-    res.on('close', () => { if (!res.writableFinished) { clientGone = true; abort?.(); } });
-    try {
-      const method = req.method ?? 'GET';
-      const headers: [string, string][] = [];
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([(req.rawHeaders[i] as string).toLowerCase(), req.rawHeaders[i + 1] as string]);
-      const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
-      const inProcess = this.#shards === undefined;
-      const io = nodeIo(req, res, { bodyLimit: limit, onTooLarge: () => { tooLarge = true; abort?.(); } }, inProcess ? this.#turn : undefined);
-      // In one process, the requests that arrived in this turn start together once it ends: their
-      // isolate entries run back to back (and batch), instead of alternating with HTTP parsing.
-      if (inProcess) await new Promise<void>((resolve) => { this.#turn.push(resolve); });
-      const outcome = await this.#backend.handle(app.id, { method, url: target.href, headers, hasBody }, io, requestId, (fn) => { abort = fn; if (clientGone) fn(); });
-      let code = outcome.ok ? undefined : (outcome.error?.code ?? 'INTERNAL');
-      if (tooLarge) code = 'BODY_TOO_LARGE';
-      ok = code === undefined;
-      if (code !== undefined) {
-        io.flush?.();
-        if (!outcome.responded && !res.headersSent) {
-          if (tooLarge) res.setHeader('connection', 'close');
-          this.#respondError(res, code, requestId);
-        } else if (!res.writableFinished) {
-          res.destroy(); // the head went out: the only honest signal left is a broken stream
-        }
-        if (!res.writableEnded && !res.destroyed) res.end();
-      }
-      this.#logRequest(req, res.statusCode, started, requestId, app.name, code, outcome.usage.cpuMs, outcome.shard);
-      if (code !== undefined && outcome.error !== undefined) {
-        this.#log.log({ type: 'error', app: app.name, requestId, code, message: outcome.error.message, stack: outcome.error.guest?.stack });
-      }
-    } finally {
-      this.#deployments.leave(live, app.id, ok);
-      this.#inFlight -= 1;
-      if (this.#inFlight === 0 && this.#idle.length > 0) { const idle = this.#idle; this.#idle = []; for (const fn of idle) fn(); }
-    }
-  }
-
-  /** Request ids: a random per-process prefix and a counter (unique, cheap, 16 hex digits). */
-  readonly #idPrefix = randomBytes(4).toString('hex');
-  #idCounter = 0;
-  #nextRequestId(): string {
-    this.#idCounter = (this.#idCounter + 1) >>> 0;
-    return this.#idPrefix + this.#idCounter.toString(16).padStart(8, '0');
-  }
-
-  #respondError(res: ServerResponse, code: string, requestId: string): void {
-    const status = STATUS[code as keyof typeof STATUS] ?? 500;
-    const body = JSON.stringify({ error: { code, message: CLIENT_MESSAGE[code] ?? 'The request failed.', requestId } });
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
-  }
-
-  #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number, shard?: number): void {
-    const durationMs = performance.now() - started;
-    this.#metrics.observe(app, status, durationMs, cpuMs, code);
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    this.#log.request({
-      app: app ?? null, requestId, method: req.method ?? '', path: query === -1 ? url : url.slice(0, query), status,
-      durationMs: Math.round(durationMs * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100, code: code ?? null, shard,
-    });
-  }
-}
-
-/**
- * Work held to the end of the event-loop turn and run together (in the check phase). In one
- * process, writing each response as soon as the guest makes it wakes the client for every response
- * and interleaves HTTP with isolate entries; holding starts and whole responses to the end of the
- * turn answers a burst of requests with one wake-up (measured: 211 to 76 us of CPU per hello-world
- * request, see docs/benchmarks.md).
- */
-export class TurnQueue {
-  #tasks: (() => void)[] = [];
-
-  push(task: () => void): void {
-    this.#tasks.push(task);
-    if (this.#tasks.length === 1) setImmediate(this.#run);
-  }
-
-  readonly #run = (): void => {
-    const tasks = this.#tasks;
-    this.#tasks = [];
-    for (const task of tasks) task();
-  };
-}
-
-/** A RequestIo that can also send a response it holds at once. */
-type NodeIo = RequestIo & { flush?: () => void };
-
-/**
- * Bridges Node's request and response to the guest with backpressure on both sides. With `turn`,
- * a whole response (endWith) is held to the end of the turn; `flush` sends it at once.
- */
-function nodeIo(req: IncomingMessage, res: ServerResponse, hooks: BodyHooks, turn?: TurnQueue): NodeIo {
-  let ended = false;
-  let received = 0;
-  let failed: Error | undefined;
-  let held: (() => void) | undefined;
-  const flush = (): void => { const send = held; held = undefined; send?.(); };
-  req.on('end', () => { ended = true; });
-  req.on('error', (e) => { failed = e; });
-  return {
-    readBody(): Promise<Uint8Array | null> {
-      return new Promise((resolve, reject) => {
-        const attempt = (): void => {
-          if (failed !== undefined) { reject(failed); return; }
-          const chunk = req.read() as Buffer | null;
-          if (chunk !== null) {
-            cleanup();
-            received += chunk.length;
-            if (received > hooks.bodyLimit) { hooks.onTooLarge(); reject(new Error('the request body is too large')); return; }
-            resolve(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
-            return;
-          }
-          if (ended || req.readableEnded) { cleanup(); resolve(null); return; }
-        };
-        const onError = (e: Error): void => { cleanup(); reject(e); };
-        const cleanup = (): void => { req.off('readable', attempt); req.off('end', attempt); req.off('error', onError); req.off('close', onClose); };
-        const onClose = (): void => { if (!req.readableEnded) { cleanup(); reject(new Error('the client closed the connection')); } };
-        req.on('readable', attempt);
-        req.on('end', attempt);
-        req.on('error', onError);
-        req.on('close', onClose);
-        attempt();
-      });
-    },
-    head(status, statusText, headers): void {
-      res.statusCode = status;
-      if (statusText !== '') res.statusMessage = statusText;
-      for (const [name, value] of headers) {
-        const existing = res.getHeader(name);
-        if (existing === undefined) res.setHeader(name, value);
-        else res.setHeader(name, Array.isArray(existing) ? [...existing, value] : [String(existing), value]);
-      }
-    },
-    endWith(body): void {
-      // A whole body: send it with its length in one write (no chunked encoding, no second packet).
-      if (body !== null && !res.hasHeader('content-length') && !res.hasHeader('transfer-encoding')) res.setHeader('content-length', body.length);
-      if (turn === undefined) { if (body === null) res.end(); else res.end(body); return; }
-      held = body === null ? () => { res.end(); } : () => { res.end(body); };
-      turn.push(() => { flush(); });
-    },
-    flush,
-    write: (chunk) => res.write(chunk),
-    drained: () => new Promise((resolve) => { if (!res.writableNeedDrain || res.destroyed) resolve(); else { res.once('drain', () => resolve()); res.once('close', () => resolve()); } }),
-    end: () => { res.end(); },
-  };
 }

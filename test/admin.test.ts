@@ -326,6 +326,17 @@ describe('admin API (in-process isolates)', () => {
 });
 
 describe('admin API with shard processes', () => {
+  test('a deploy answers once every shard routes to the new version', async () => {
+    const s = await start({ shards: 2 });
+    started.push(s);
+    for (let v = 1; v <= 6; v++) {
+      await api(s, 'PUT', '/apps/shop', deployBody(`v${v}`));
+      // At once, on kept-alive connections (held by either shard): the new version answers.
+      const replies = await Promise.all(Array.from({ length: 4 }, () => get(s, 'shop.localhost')));
+      assert.deepEqual(replies.map((r) => r.body), Array.from({ length: 4 }, () => `v${v} `));
+    }
+  });
+
   test('deploys, rollbacks and removals reach the shards', async () => {
     const s = await start({ shards: 2 });
     started.push(s);

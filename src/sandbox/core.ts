@@ -102,6 +102,11 @@ export interface RequestIo {
 /** How a request ended: a run outcome, plus whether the response head went out. */
 export interface RequestOutcome extends RunOutcome {
   responded: boolean;
+  /**
+   * The longest single isolate entry of the request, in ms of CPU: how long it held the event
+   * loop at once (a streamed body takes many short entries; a CPU-burning handler one long one).
+   */
+  longestEntryMs: number;
   /** The shard slot that served it (set by the server's shard pool). */
   shard?: number;
 }
@@ -135,6 +140,8 @@ class ActiveRun {
   readonly cpuBudgetNs: bigint;
   readonly wallDeadline: number;
   cpuUsedNs = 0n;
+  /** The CPU time of the run's longest single entry. */
+  longestEntryNs = 0n;
   heapPeak = 0;
   hostCalls = 0;
   pendingCalls = 0;
@@ -272,7 +279,7 @@ export class RunCore {
     const scope = new ActiveRun(++this.#tokens, this.#settings.limits, () => this.#sampleHeap(), this.#lastHeap);
     scope.request = { io, headSent: false, ended: false };
     scope.label = label;
-    const finish = (outcome: RunOutcome): RequestOutcome => ({ ...outcome, responded: scope.request?.headSent === true });
+    const finish = (outcome: RunOutcome): RequestOutcome => ({ ...outcome, responded: scope.request?.headSent === true, longestEntryMs: Number(scope.longestEntryNs) / 1e6 });
     const context = this.#context;
     const dispatch = this.#dispatch;
     if (this.#disposed || context === undefined || dispatch === undefined) {
@@ -354,7 +361,9 @@ export class RunCore {
     for (const scope of scopes.values()) {
       const share = batch.shares.get(scope) ?? 0;
       // No marks (the guest failed before its first): an equal split.
-      scope.cpuUsedNs += measured > 0 ? (used * BigInt(Math.round(share * 1000))) / BigInt(Math.round(measured * 1000)) : used / BigInt(scopes.size);
+      const part = measured > 0 ? (used * BigInt(Math.round(share * 1000))) / BigInt(Math.round(measured * 1000)) : used / BigInt(scopes.size);
+      scope.cpuUsedNs += part;
+      if (part > scope.longestEntryNs) scope.longestEntryNs = part;
       if (heap > scope.heapPeak) scope.heapPeak = heap;
     }
     if (failure !== undefined && guilty !== undefined && !guilty.settled) {
@@ -597,7 +606,7 @@ export class RunCore {
     const isolate = this.#isolate;
     if (isolate !== undefined && !isolate.isDisposed) {
       const after = isolate.cpuTimeNs;
-      if (after > before) run.cpuUsedNs += after - before;
+      if (after > before) { run.cpuUsedNs += after - before; if (after - before > run.longestEntryNs) run.longestEntryNs = after - before; }
       // Heap is sampled after entries long enough to allocate much, and when the run settles.
       if (after - before > HEAP_SAMPLE_AFTER_NS) {
         const heap = this.#sampleHeap();

@@ -17,7 +17,7 @@ import type { Logger } from './log.ts';
 
 /** A request's outcome before the app was reached (load failure, unknown app, ...). */
 export function failedOutcome(code: IsletError['code'], message: string, guest?: IsletError['guest']): RequestOutcome {
-  return { ok: false, error: { code, message, ...(guest === undefined ? {} : { guest }) }, usage: { cpuMs: 0, wallMs: 0, heapPeakBytes: 0, hostCalls: 0 }, responded: false };
+  return { ok: false, error: { code, message, ...(guest === undefined ? {} : { guest }) }, usage: { cpuMs: 0, wallMs: 0, heapPeakBytes: 0, hostCalls: 0 }, responded: false, longestEntryMs: 0 };
 }
 
 /** Runs one KV request on a namespace (in this process, or over IPC to the server process that owns the store). */

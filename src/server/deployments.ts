@@ -57,6 +57,8 @@ export interface DeploymentsOptions {
   drainTimeoutMs: number;
   /** Serve requests no route matches with this app (`islet serve app.ts`). */
   catchAll?: string;
+  /** Called with the apps served (and the catch-all one) whenever routing changes. */
+  onRoutes?: (apps: readonly LiveApp[], catchAll: LiveApp | undefined) => void | Promise<void>;
 }
 
 /** The apps of one server. */
@@ -89,7 +91,7 @@ export class Deployments {
   start(configApps: readonly AppConfig[], baseDir: string): LiveApp[] {
     // One transaction for the whole start: a server with many apps writes the store once.
     this.#o.store.batch(() => { this.#startIn(configApps, baseDir); });
-    this.#reroute();
+    void this.#reroute();
     return [...this.#live.values()];
   }
 
@@ -136,10 +138,21 @@ export class Deployments {
     this.#inFlight.set(id, (this.#inFlight.get(id) ?? 0) + 1);
   }
 
+  /** Counts a request out of an app version, by the version's id alone (the app may be gone). */
+  leaveVersion(id: string, ok: boolean): void {
+    const live = this.#live.get(id.slice(0, id.lastIndexOf('@')));
+    if (live !== undefined) this.leave(live, id, ok);
+    else this.#countOut(id);
+  }
+
   /** Counts a request out of an app version. */
   leave(live: LiveApp, id: string, ok: boolean): void {
     live.requests += 1;
     if (!ok) live.errors += 1;
+    this.#countOut(id);
+  }
+
+  #countOut(id: string): void {
     const n = (this.#inFlight.get(id) ?? 1) - 1;
     if (n > 0) { this.#inFlight.set(id, n); return; }
     this.#inFlight.delete(id);
@@ -190,10 +203,11 @@ export class Deployments {
       if (live === undefined || live.state === 'removing') throw new IsletError('NO_APP', `No app is named "${name}".`);
       this.#o.store.remove(name);
       live.state = 'removing';
+      await this.#reroute();
       this.#o.log.log({ type: 'deploy', event: 'removing', app: name, version: live.config.version, inFlight: this.inFlight(live.config.id), ...(options.actor === undefined ? {} : { actor: options.actor }), ...(options.reason === undefined ? {} : { reason: options.reason }) });
       await this.#retire(live.config);
       this.#live.delete(name);
-      this.#reroute();
+      await this.#reroute();
       this.#o.log.log({ type: 'deploy', event: 'removed', app: name, version: live.config.version });
       return { name, removed: true as const };
     });
@@ -262,7 +276,9 @@ export class Deployments {
     const previous = live?.config;
     if (live === undefined) this.#live.set(app.name, { name: app.name, config: app, source, state: 'serving', requests: 0, errors: 0 });
     else { live.config = app; live.source = source; }
-    this.#reroute();
+    // Shards route by their own copy of the table: the deploy answers once they all have it, and
+    // the old version drains only after no shard can route to it.
+    await this.#reroute();
     log.log({ type: 'deploy', event: 'serving', app: app.name, version: app.version, previous: previous?.version ?? null, routes: app.routes.map((r) => r.pattern), ...(actor === undefined ? {} : { actor }) });
     if (previous !== undefined) void this.#retire(previous);
     return { name: app.name, version: app.version, routes: app.routes.map((r) => r.pattern), status: 'serving' };
@@ -344,11 +360,13 @@ export class Deployments {
   }
 
   /** Swaps in a routing table built from the apps served now (one assignment: atomic for requests). */
-  #reroute(): void {
+  #reroute(): Promise<void> {
     const router = new Router<LiveApp>();
     for (const live of this.#live.values()) for (const route of live.config.routes) router.add(route, live);
-    if (this.#o.catchAll !== undefined) router.setCatchAll(this.#live.get(this.#o.catchAll));
+    const catchAll = this.#o.catchAll === undefined ? undefined : this.#live.get(this.#o.catchAll);
+    if (catchAll !== undefined) router.setCatchAll(catchAll);
     this.#router = router;
+    return Promise.resolve(this.#o.onRoutes?.([...this.#live.values()], catchAll));
   }
 
   #resetSecrets(extra: readonly AppConfig[]): void {

@@ -58,6 +58,8 @@ interface BodyHooks {
   bodyLimit: number;
   /** Called once when the body passes bodyLimit. */
   onTooLarge(): void;
+  /** Called before the response's first byte is written (`now`: it is written at once, not held). */
+  answering?(now: boolean): void;
 }
 
 /** An app as routing finds it: the version it serves, and whether it is being removed. */
@@ -74,11 +76,21 @@ export interface HttpHandlerOptions<A extends RoutedApp> {
   /** The app routed at a host and path (path with its query), or undefined. */
   match(host: string, path: string): A | undefined;
   /** Counts a request into an app version (right after match, before any await). */
-  enter(id: string): void;
+  enter(id: string, req: IncomingMessage, requestId: string): void;
   /** Counts it out again, with whether it succeeded. */
-  leave(app: A, id: string, ok: boolean): void;
-  /** Records one answered request (metrics); `app` is undefined when no app was routed. */
-  observe(app: string | undefined, status: number, durationMs: number, cpuMs: number, code: string | undefined): void;
+  leave(app: A, id: string, ok: boolean, req: IncomingMessage): void;
+  /**
+   * Called before the first byte of a routed request's response is written (held responses: when
+   * they are made; the turn's `beforeTurn` runs before they go out).
+   */
+  answering?(req: IncomingMessage, now: boolean): void;
+  /** Called at the end of each turn before held starts and responses run. */
+  beforeTurn?(): void;
+  /**
+   * Records one answered request (metrics); `app` is undefined when no app was routed;
+   * `longestEntryMs` is the CPU of its longest isolate entry.
+   */
+  observe(app: string | undefined, status: number, durationMs: number, cpuMs: number, code: string | undefined, longestEntryMs: number): void;
   /**
    * Hold request starts and whole responses to the end of the event-loop turn: for isolates that
    * run in this process (see TurnQueue).
@@ -91,7 +103,7 @@ export class HttpHandler<A extends RoutedApp> {
   readonly #o: HttpHandlerOptions<A>;
   readonly #log: Logger;
   /** Request starts and whole responses held to the end of the event-loop turn. */
-  readonly #turn = new TurnQueue();
+  readonly #turn: TurnQueue;
   #inFlight = 0;
   #idle: (() => void)[] = [];
   /** While draining, /readyz answers 503 and every response closes its connection. */
@@ -100,6 +112,7 @@ export class HttpHandler<A extends RoutedApp> {
   constructor(options: HttpHandlerOptions<A>) {
     this.#o = options;
     this.#log = options.log;
+    this.#turn = new TurnQueue(options.beforeTurn);
   }
 
   /** Requests being handled now. */
@@ -162,7 +175,7 @@ export class HttpHandler<A extends RoutedApp> {
       return;
     }
     this.#inFlight += 1;
-    this.#o.enter(app.id);
+    this.#o.enter(app.id, req, requestId);
     let ok = false;
     let tooLarge = false;
     let abort: (() => void) | undefined;
@@ -174,7 +187,13 @@ export class HttpHandler<A extends RoutedApp> {
       for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([(req.rawHeaders[i] as string).toLowerCase(), req.rawHeaders[i + 1] as string]);
       const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined);
       const inProcess = this.#o.holdToTurnEnd;
-      const io = nodeIo(req, res, { bodyLimit: limit, onTooLarge: () => { tooLarge = true; abort?.(); } }, inProcess ? this.#turn : undefined);
+      const answering = this.#o.answering;
+      let answered = false;
+      const io = nodeIo(req, res, {
+        bodyLimit: limit, onTooLarge: () => { tooLarge = true; abort?.(); },
+        // Once per request: before its first byte.
+        ...(answering === undefined ? {} : { answering: (now: boolean) => { if (!answered) { answered = true; answering(req, now); } } }),
+      }, inProcess ? this.#turn : undefined);
       // In one process, the requests that arrived in this turn start together once it ends: their
       // isolate entries run back to back (and batch), instead of alternating with HTTP parsing.
       if (inProcess) await new Promise<void>((resolve) => { this.#turn.push(resolve); });
@@ -184,6 +203,7 @@ export class HttpHandler<A extends RoutedApp> {
       ok = code === undefined;
       if (code !== undefined) {
         io.flush?.();
+        if (!answered) { answered = true; this.#o.answering?.(req, true); }
         if (!outcome.responded && !res.headersSent) {
           if (tooLarge) res.setHeader('connection', 'close');
           this.#respondError(res, code, requestId);
@@ -192,12 +212,12 @@ export class HttpHandler<A extends RoutedApp> {
         }
         if (!res.writableEnded && !res.destroyed) res.end();
       }
-      this.#logRequest(req, res.statusCode, started, requestId, app.name, code, outcome.usage.cpuMs, outcome.shard);
+      this.#logRequest(req, res.statusCode, started, requestId, app.name, code, outcome.usage.cpuMs, outcome.shard, outcome.longestEntryMs);
       if (code !== undefined && outcome.error !== undefined) {
         this.#log.log({ type: 'error', app: app.name, requestId, code, message: outcome.error.message, stack: outcome.error.guest?.stack });
       }
     } finally {
-      this.#o.leave(live, app.id, ok);
+      this.#o.leave(live, app.id, ok, req);
       this.#inFlight -= 1;
       if (this.#inFlight === 0 && this.#idle.length > 0) { const idle = this.#idle; this.#idle = []; for (const fn of idle) fn(); }
     }
@@ -217,9 +237,9 @@ export class HttpHandler<A extends RoutedApp> {
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
   }
 
-  #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number, shard?: number): void {
+  #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number, shard?: number, longestEntryMs = 0): void {
     const durationMs = performance.now() - started;
-    this.#o.observe(app, status, durationMs, cpuMs, code);
+    this.#o.observe(app, status, durationMs, cpuMs, code, longestEntryMs);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     this.#log.request({
@@ -238,6 +258,11 @@ export class HttpHandler<A extends RoutedApp> {
  */
 export class TurnQueue {
   #tasks: (() => void)[] = [];
+  readonly #before: (() => void) | undefined;
+
+  constructor(before?: () => void) {
+    this.#before = before;
+  }
 
   push(task: () => void): void {
     this.#tasks.push(task);
@@ -247,6 +272,7 @@ export class TurnQueue {
   readonly #run = (): void => {
     const tasks = this.#tasks;
     this.#tasks = [];
+    this.#before?.();
     for (const task of tasks) task();
   };
 }
@@ -303,13 +329,14 @@ function nodeIo(req: IncomingMessage, res: ServerResponse, hooks: BodyHooks, tur
     endWith(body): void {
       // A whole body: send it with its length in one write (no chunked encoding, no second packet).
       if (body !== null && !res.hasHeader('content-length') && !res.hasHeader('transfer-encoding')) res.setHeader('content-length', body.length);
-      if (turn === undefined) { if (body === null) res.end(); else res.end(body); return; }
+      if (turn === undefined) { hooks.answering?.(true); if (body === null) res.end(); else res.end(body); return; }
+      hooks.answering?.(false);
       held = body === null ? () => { res.end(); } : () => { res.end(body); };
       turn.push(() => { flush(); });
     },
     flush,
-    write: (chunk) => res.write(chunk),
+    write: (chunk) => { hooks.answering?.(true); return res.write(chunk); },
     drained: () => new Promise((resolve) => { if (!res.writableNeedDrain || res.destroyed) resolve(); else { res.once('drain', () => resolve()); res.once('close', () => resolve()); } }),
-    end: () => { res.end(); },
+    end: () => { hooks.answering?.(true); res.end(); },
   };
 }

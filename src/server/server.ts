@@ -4,6 +4,7 @@
  * the admin API and metrics, and the graceful drain.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { AppPool } from './app-host.ts';
 import { AppStore } from './app-store.ts';
 import { executeKv, SqliteKvStore, type KvStore } from '../store/kv.ts';
@@ -33,7 +34,9 @@ export interface ServerOptions {
 
 /** A running (or stopped) islet server. */
 export class IsletServer {
-  readonly #server: Server;
+  /** The listener: HTTP when the isolates run here; with shards, accepted sockets go to them. */
+  readonly #server: Server | NetServer;
+  #closing = false;
   readonly #backend: AppBackend;
   readonly #store: AppStore;
   readonly #kvStore: KvStore;
@@ -65,12 +68,28 @@ export class IsletServer {
       this.#backend = this.#shards = new ShardPool({
         shards, apps: [], log: this.#log, drainTimeoutMs: this.#drainTimeoutMs, kv,
         memoryBudgetBytes: Math.floor(memoryBudgetMb / shards) * 1024 * 1024, rssBudgetBytes: shardRssBudgetMb(config.server) * 1024 * 1024,
+        requests: {
+          enter: (id) => { this.#deployments.enter(id); },
+          leave: (id, ok) => { this.#deployments.leaveVersion(id, ok); },
+          observe: (app, status, durationMs, cpuMs, code) => { this.#metrics.observe(app, status, durationMs, cpuMs, code); },
+          lost: (request, slot) => {
+            const name = this.#shardApp(request.app);
+            const durationMs = performance.now() - request.started;
+            this.#metrics.observe(name, 502, durationMs, 0, 'ISOLATE_CRASHED');
+            const query = request.path.indexOf('?');
+            this.#log.request({
+              app: name ?? null, requestId: request.rid, method: request.method, path: query === -1 ? request.path : request.path.slice(0, query), status: 502,
+              durationMs: Math.round(durationMs * 100) / 100, cpuMs: 0, code: 'ISOLATE_CRASHED', shard: slot,
+            });
+          },
+        },
       });
     }
     this.#store = new AppStore(config.dataDir);
     this.#deployments = new Deployments({
       store: this.#store, backend: this.#backend, log: this.#log, environment: options.environment ?? process.env,
       drainTimeoutMs: this.#drainTimeoutMs, ...(options.catchAll === undefined ? {} : { catchAll: options.catchAll }),
+      onRoutes: (apps, catchAll) => this.#shards?.setRoutes(apps.map((a) => ({ id: a.config.id, state: a.state })), catchAll?.config.id ?? null),
     });
     this.#deployments.start(config.apps, config.baseDir);
     this.#metrics = new Metrics({
@@ -80,7 +99,7 @@ export class IsletServer {
       shardRestarts: () => ({ crash: this.#shards?.crashes ?? 0, rss: this.#shards?.recycles ?? 0 }),
       logDrops: () => this.#log.dropped,
       apps: () => this.#deployments.apps.size,
-      inFlight: () => this.#http.inFlight,
+      inFlight: () => this.#inFlight(),
     });
     if (config.admin !== undefined) {
       this.#adminToken = resolveAdminToken(config.admin, options.environment ?? process.env, config.dataDir);
@@ -97,9 +116,27 @@ export class IsletServer {
       // In one process the isolates share this event loop with HTTP: see TurnQueue.
       holdToTurnEnd: shards === 0,
     });
-    this.#server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, this.#http.listener);
-    this.#server.maxHeadersCount = 200;
-    this.#server.maxRequestsPerSocket = 10_000;
+    if (this.#shards !== undefined) {
+      // Shards serve HTTP themselves (with the same protections, see shard-main.ts); this process
+      // accepts, hands each connection over unread and keeps a copy.
+      const pool = this.#shards;
+      this.#server = createNetServer({ pauseOnConnect: true, noDelay: true }, (socket) => { pool.adopt(socket); });
+    } else {
+      const server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, this.#http.listener);
+      server.maxHeadersCount = 200;
+      server.maxRequestsPerSocket = 10_000;
+      this.#server = server;
+    }
+  }
+
+  #inFlight(): number {
+    return this.#shards === undefined ? this.#http.inFlight : this.#shards.stats().reduce((n, s) => n + s.inFlight, 0);
+  }
+
+  /** An app version's name, from its id ("name@version"). */
+  #shardApp(id: string): string | undefined {
+    const at = id.lastIndexOf('@');
+    return at === -1 ? undefined : id.slice(0, at);
   }
 
   readonly #shards: ShardPool | undefined;
@@ -156,13 +193,21 @@ export class IsletServer {
    * then close every connection, dispose the isolates and flush the logs.
    */
   async close(): Promise<void> {
-    if (this.#http.draining) return;
+    if (this.#closing) return;
+    this.#closing = true;
     this.#http.draining = true;
-    this.#log.log({ type: 'server', event: 'draining', inFlight: this.#http.inFlight });
-    const closed = new Promise<void>((resolve) => { this.#server.close(() => resolve()); });
-    this.#server.closeIdleConnections();
-    await this.#http.whenIdle(this.#drainTimeoutMs);
-    this.#server.closeAllConnections();
+    this.#log.log({ type: 'server', event: 'draining', inFlight: this.#inFlight() });
+    const server = this.#server;
+    const closed = new Promise<void>((resolve) => { server.close(() => resolve()); });
+    if (this.#shards !== undefined) {
+      // The shards drain their connections and exit (killed after the drain timeout); the
+      // copies here close with them.
+      await this.#backend.close();
+    } else {
+      (server as Server).closeIdleConnections();
+      await this.#http.whenIdle(this.#drainTimeoutMs);
+      (server as Server).closeAllConnections();
+    }
     await closed;
     await this.#admin?.close();
     await this.#backend.close();

@@ -1,24 +1,38 @@
 /**
- * A shard: a worker process of `islet serve` that holds app isolates and answers the requests the
- * front routes to it. If an isolate takes the process down (isolated-vm's out-of-memory or a
- * catastrophic error), only this shard's in-flight requests are lost; the front replaces it.
+ * A shard: a worker process of `islet serve` that holds app isolates and serves HTTP on the
+ * connections the front hands it. It routes each request itself and runs it here, unless the app
+ * is CPU-heavy: those requests are relayed through the front to the CPU shard, so that no serving
+ * shard's event loop (and the connections on it) waits behind a CPU-burning request. It reports every request it starts before
+ * the request reaches an isolate, and when its response begins, so that if an isolate takes the
+ * process down (isolated-vm's out-of-memory or a catastrophic error), the front, which keeps a
+ * copy of every connection, can answer the lost requests with 502 and replace the shard.
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { IsletError } from '../errors.ts';
-import type { RequestIo } from '../sandbox/core.ts';
+import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts';
 import { AppPool, type KvCall } from './app-host.ts';
 import type { KvResponse } from '../bridge/kv.ts';
+import { HttpHandler, type RoutedApp } from './http-handler.ts';
 import { Logger } from './log.ts';
-import { Batcher, WRITE_WINDOW, type FromShard, type ToShard } from './wire.ts';
+import { Router } from './router.ts';
+import { applyIo, Batcher, RemoteIo, Report, type ReportItem, type ConnMessage, type FromShard, type RouteEntry, type ToShard } from './wire.ts';
 
 if (process.send === undefined) {
   process.stderr.write('islet: the shard entry runs only as a child of `islet serve`\n');
   process.exit(2);
 }
 
-const out = new Batcher<FromShard>((batch) => { process.send?.(batch); });
+const out = new Batcher<FromShard>((batch) => { reports = undefined; process.send?.(batch); });
+/** This turn's reports (see Report in wire.ts): one flat array in the batch, cheap to clone. */
+let reports: ReportItem[] | undefined;
+function report(...items: ReportItem[]): void {
+  if (reports === undefined) { reports = []; out.push({ t: 'reports', d: reports }); }
+  for (const item of items) reports.push(item);
+}
 
-/** Console lines travel to the front, which writes them with its own bounded queue. */
+/** Console and request lines travel to the front, which writes them with its own bounded queue. */
 const logSink = new Writable({
   write(chunk: Buffer | string, _encoding, callback): void {
     const text = String(chunk).replace(/\n$/, '');
@@ -30,16 +44,17 @@ const logSink = new Writable({
 });
 const log = new Logger({ stream: logSink });
 
-interface Exchange {
-  abort: (() => void) | undefined;
-  aborted: boolean;
-  /** Pending readBody. */
-  reading: { resolve: (chunk: Uint8Array | null) => void; reject: (error: Error) => void } | undefined;
-  unacked: number;
-  drained: (() => void)[];
-}
-
 let pool: AppPool | undefined;
+let slot = 0;
+let shardCount = 1;
+let router = new Router<RoutedApp>();
+/** CPU-heavy apps (by name), as the front last said. */
+let heavy = new Set<string>();
+/** Requests routed here to each app version, and versions whose removal waits for them. */
+const versionInFlight = new Map<string, number>();
+const removeWhenIdle = new Set<string>();
+let stopping = false;
+
 /** KV requests waiting for the server process (which owns the store), by id. */
 const kvCalls = new Map<number, { resolve: (response: KvResponse) => void; reject: (error: Error) => void }>();
 let kvIds = 0;
@@ -48,25 +63,94 @@ const kv: KvCall = (ns, request) => new Promise((resolve, reject) => {
   kvCalls.set(id, { resolve, reject });
   out.push({ t: 'kv', id, ns, request });
 });
-const exchanges = new Map<number, Exchange>();
-let stopping = false;
 
-function wireIo(id: number, ex: Exchange): RequestIo {
-  return {
-    readBody: () => new Promise((resolve, reject) => {
-      ex.reading = { resolve, reject };
-      out.push({ t: 'read', id });
-    }),
-    head: (status, statusText, headers) => { out.push({ t: 'head', id, status, statusText, headers }); },
-    endWith: (body) => { out.push({ t: 'endWith', id, body }); },
-    write: (chunk) => {
-      ex.unacked += chunk.byteLength;
-      out.push({ t: 'write', id, chunk });
-      return ex.unacked < WRITE_WINDOW;
-    },
-    drained: () => new Promise((resolve) => { if (ex.unacked < WRITE_WINDOW) resolve(); else ex.drained.push(resolve); }),
-    end: () => { out.push({ t: 'end', id }); },
-  };
+/** Requests the front routed here from another shard (relayed), by the front's id. */
+const exchanges = new Map<number, { remote: RemoteIo; abort: (() => void) | undefined; aborted: boolean }>();
+/** Requests of this shard's clients that run on another shard, by relay id. */
+const relays = new Map<number, { io: RequestIo; resolve: (outcome: RequestOutcome) => void }>();
+let relayIds = 0;
+
+/** Connections handed here, by the front's id. */
+const connIds = new WeakMap<Socket, number>();
+let connections = 0;
+const connOf = (req: IncomingMessage): number | undefined => connIds.get(req.socket);
+
+function defineRoutes(routes: RouteEntry[], catchAll: string | null): void {
+  const next = new Router<RoutedApp>();
+  const apps = pool?.apps;
+  for (const entry of routes) {
+    const config = apps?.get(entry.id)?.config;
+    if (config === undefined) continue;
+    const target: RoutedApp = { config, state: entry.state };
+    for (const route of config.routes) next.add(route, target);
+    if (entry.id === catchAll) next.setCatchAll(target);
+  }
+  router = next;
+}
+
+/** Runs a request here, or relays it when it belongs on another shard. */
+function run(id: string, head: RequestHead, io: RequestIo, rid: string, onAbort: (abort: () => void) => void): Promise<RequestOutcome> {
+  const p = pool as AppPool;
+  const name = p.apps.get(id)?.config.name;
+  const isHeavy = name !== undefined && heavy.has(name);
+  // CPU-heavy apps run on the CPU shard (slot `shardCount`, which takes no connections), so a
+  // serving shard's event loop is never held by one.
+  const here = !isHeavy || slot === shardCount;
+  if (here) return p.handle(id, head, io, rid, onAbort).then((outcome) => ({ ...outcome, shard: slot }));
+  return new Promise((resolve) => {
+    const relayId = ++relayIds;
+    relays.set(relayId, { io, resolve });
+    out.push({ t: 'relay', id: relayId, app: id, head, rid });
+    onAbort(() => { if (relays.has(relayId)) out.push({ t: 'relayIo', id: relayId, m: { t: 'abort' } }); });
+  });
+}
+
+const http = new HttpHandler<RoutedApp>({
+  log,
+  backend: { handle: run },
+  match: (host, path) => router.match(host, path),
+  enter: (id, req, requestId) => {
+    versionInFlight.set(id, (versionInFlight.get(id) ?? 0) + 1);
+    const conn = connOf(req);
+    if (conn !== undefined) report(Report.start, conn, requestId, id, req.method ?? '', req.url ?? '/');
+  },
+  leave: (_app, id, ok, req) => {
+    const n = (versionInFlight.get(id) ?? 1) - 1;
+    if (n > 0) versionInFlight.set(id, n);
+    else { versionInFlight.delete(id); if (removeWhenIdle.delete(id)) { pool?.remove(id); resetSecrets(); } }
+    const conn = connOf(req);
+    if (conn !== undefined) report(Report.finish, conn, id, ok ? 1 : 0);
+    if (stopping) maybeExit();
+  },
+  observe: (app, status, durationMs, cpuMs, code, longestEntryMs) => { report(Report.observe, app ?? null, status, durationMs, cpuMs, code ?? null, longestEntryMs); },
+  // The front learns that a response began before its first byte goes out (at once for bytes
+  // written now; held responses go out after beforeTurn has sent the batch).
+  answering: (req, now) => {
+    const conn = connOf(req);
+    if (conn === undefined) return;
+    report(Report.answer, conn);
+    if (now) out.flush();
+  },
+  // Starts are reported before any of them enters an isolate.
+  beforeTurn: () => { out.flush(); },
+  holdToTurnEnd: true,
+});
+
+// The front set the listening socket's protections; these are the per-connection ones.
+const server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, http.listener);
+server.maxHeadersCount = 200;
+server.maxRequestsPerSocket = 10_000;
+
+function adopt(id: number, socket: Socket): void {
+  if (stopping) { socket.destroy(); report(Report.closed, id); return; }
+  connIds.set(socket, id);
+  connections += 1;
+  socket.once('close', () => {
+    connections -= 1;
+    report(Report.closed, id);
+    if (stopping) maybeExit();
+  });
+  server.emit('connection', socket);
 }
 
 /** Redacts the secret values of every app this shard holds. */
@@ -78,8 +162,11 @@ function handle(message: ToShard): void {
   switch (message.t) {
     case 'init': {
       log.setSecrets(message.secrets);
+      slot = message.slot;
+      shardCount = message.shards;
       pool = new AppPool({ log, memoryBudgetBytes: message.memoryBudgetBytes, kv });
       for (const app of message.apps) pool.define(app);
+      defineRoutes(message.routes, message.catchAll);
       out.push({ t: 'ready', pid: process.pid });
       return;
     }
@@ -88,8 +175,17 @@ function handle(message: ToShard): void {
       resetSecrets();
       return;
     case 'remove':
+      // A request routed here just before the new routes came may still be on its way in.
+      if ((versionInFlight.get(message.app) ?? 0) > 0) { removeWhenIdle.add(message.app); return; }
       pool?.remove(message.app);
       resetSecrets();
+      return;
+    case 'routes':
+      defineRoutes(message.routes, message.catchAll);
+      out.push({ t: 'routed', seq: message.seq });
+      return;
+    case 'heavy':
+      heavy = new Set(message.apps);
       return;
     case 'load': {
       const { id } = message;
@@ -101,38 +197,36 @@ function handle(message: ToShard): void {
     }
     case 'req': {
       const { id } = message;
-      const ex: Exchange = { abort: undefined, aborted: false, reading: undefined, unacked: 0, drained: [] };
+      const remote = new RemoteIo((m) => { out.push({ ...m, id }); });
+      const ex = { remote, abort: undefined as (() => void) | undefined, aborted: false };
       exchanges.set(id, ex);
-      void (pool as AppPool).handle(message.app, message.head, wireIo(id, ex), message.rid, (abort) => {
+      void (pool as AppPool).handle(message.app, message.head, remote.io, message.rid, (abort) => {
         ex.abort = abort;
         if (ex.aborted) abort();
       }).then((outcome) => {
         exchanges.delete(id);
         out.push({ t: 'done', id, outcome });
-        if (stopping && exchanges.size === 0) void exit();
+        if (stopping) maybeExit();
       });
       return;
     }
-    case 'body': {
-      const reading = exchanges.get(message.id)?.reading;
-      if (reading === undefined) return;
-      (exchanges.get(message.id) as Exchange).reading = undefined;
-      if (message.error !== undefined) reading.reject(new Error(message.error));
-      else reading.resolve(message.chunk);
+    case 'body':
+    case 'ack':
+      exchanges.get(message.id)?.remote.receive(message);
       return;
-    }
-    case 'ack': {
-      const ex = exchanges.get(message.id);
-      if (ex === undefined) return;
-      ex.unacked -= message.bytes;
-      if (ex.unacked < WRITE_WINDOW && ex.drained.length > 0) { const waiting = ex.drained; ex.drained = []; for (const fn of waiting) fn(); }
-      return;
-    }
     case 'abort': {
       const ex = exchanges.get(message.id);
       if (ex === undefined) return;
       ex.aborted = true;
       ex.abort?.();
+      return;
+    }
+    case 'relayed': {
+      const relay = relays.get(message.id);
+      if (relay === undefined) return;
+      const { id, m } = message;
+      if (m.t === 'done') { relays.delete(id); relay.resolve(m.outcome); return; }
+      applyIo(relay.io, m, (r) => { out.push({ t: 'relayIo', id, m: r }); }, () => relays.has(id));
       return;
     }
     case 'kvr': {
@@ -144,13 +238,27 @@ function handle(message: ToShard): void {
       return;
     }
     case 'stop':
+      // Drain: idle connections close now, busy ones after their response (Connection: close).
       stopping = true;
-      if (exchanges.size === 0) void exit();
+      http.draining = true;
+      server.closeIdleConnections();
+      maybeExit();
       return;
   }
 }
 
+let exiting = false;
+/** While stopping: exits once no request runs here and every connection has closed. */
+function maybeExit(): void {
+  if (exiting || http.inFlight > 0 || exchanges.size > 0) return;
+  server.closeIdleConnections();
+  if (connections > 0) return;
+  exiting = true;
+  void exit();
+}
+
 async function exit(): Promise<void> {
+  await http.whenIdle(0);
   pool?.close();
   out.flush();
   await log.drain();
@@ -158,8 +266,9 @@ async function exit(): Promise<void> {
   process.exit(0);
 }
 
-process.on('message', (batch: ToShard[]) => {
-  for (const message of batch) handle(message);
+process.on('message', (message: ToShard[] | ConnMessage, socket?: Socket) => {
+  if (!Array.isArray(message)) { if (message.t === 'conn' && socket !== undefined) adopt(message.id, socket); return; }
+  for (const m of message) handle(m);
 });
 // The front went away (it crashed or was killed): nothing is left to serve.
 process.on('disconnect', () => { if (!stopping) process.exit(0); });

@@ -1,34 +1,65 @@
 /**
  * The front's side of the shards: worker processes that hold the isolates (default: one per
- * core). Each request is routed to a shard; a shard that dies costs only its in-flight requests
- * (they end with ISOLATE_CRASHED, 502) and is replaced. A shard whose RSS passes its budget is
- * recycled: a replacement takes new requests while the old one drains and exits.
+ * core) and serve HTTP on the connections the front accepts and hands them (least busy first).
+ * The front keeps a copy of every connection and hears of each request a shard starts and of its
+ * response beginning: a shard that dies costs only its in-flight requests (the front answers
+ * those 502 ISOLATE_CRASHED on its copy) and is replaced. A shard whose RSS passes its budget is
+ * recycled: a replacement takes new connections while the old one drains and exits.
  *
- * Placement: each app has a home shard (rendezvous hashing on its name), so an app's isolate
- * usually lives in one place. Requests spill to a less busy shard when the home one is loaded,
- * and apps that burn CPU (a high average per request) stay on their home shard while other apps
- * avoid shards busy with them: a noisy neighbour slows only the shard it lives on.
+ * Placement: a new connection goes to the serving shard with the fewest. Apps that burn CPU (a
+ * high average per request) run on the CPU shard, one more process that takes no connections:
+ * serving shards relay those requests through the front (`handle`), so a noisy neighbour never
+ * holds the event loop other apps' connections are on. Loads (deploy checks, preload) go to an
+ * app's home shard (rendezvous hashing on its name).
  */
-import { createHash } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts';
 import { WorkerProcess, type WorkerExit } from '../supervisor/worker-process.ts';
 import { failedOutcome, type KvCall, type PoolStats } from './app-host.ts';
 import type { AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
-import { Batcher, type FromShard, type ToShard } from './wire.ts';
+import { applyIo, Batcher, homeSlot, RemoteIo, Report, type FromShard, type ReportItem, type IoMessage, type RouteEntry, type ToShard } from './wire.ts';
 import { IsletError } from '../errors.ts';
 
 const SHARD_ENTRY = fileURLToPath(new URL('./shard-main.ts', import.meta.url));
 /** Requests more in flight on the home shard than elsewhere before a request spills over. */
 const SPILL = 4;
-/** Average CPU per request (ms) above which an app counts as CPU-heavy. */
+/** Average of each request's longest isolate entry (ms of CPU) above which an app counts as CPU-heavy. */
 const HEAVY_CPU_MS = 5;
 /** Weight of one CPU-heavy request in flight when other apps pick a shard. */
 const HEAVY_WEIGHT = 1000;
 const RESTART_BACKOFF_MS = [50, 200, 1000, 5000];
 /** How long a request waits for a shard when none is up (all crashed and restarting). */
 const SHARD_WAIT_MS = 10_000;
+/** The longest a routing change waits for the shards to take it. */
+const ROUTES_ACK_MS = 5_000;
+
+export { homeSlot };
+
+/** A request a shard started on a connection, as the front knows it. */
+export interface ShardRequest {
+  rid: string;
+  /** The app version's id. */
+  app: string;
+  method: string;
+  path: string;
+  started: number;
+  answered: boolean;
+  heavy: boolean;
+}
+
+/** What the shard pool tells the server about the requests shards serve. */
+export interface ShardRequestHooks {
+  /** A request started in an app version (deploys drain on these counts). */
+  enter(id: string): void;
+  /** It ended (ok: it succeeded). */
+  leave(id: string, ok: boolean): void;
+  /** One answered request, for metrics. */
+  observe(app: string | undefined, status: number, durationMs: number, cpuMs: number, code: string | undefined): void;
+  /** A request lost with its shard, answered 502 by the front (for the request log and metrics). */
+  lost(request: ShardRequest, slot: number): void;
+}
 
 /** Options for a {@link ShardPool}. */
 export interface ShardPoolOptions {
@@ -43,6 +74,14 @@ export interface ShardPoolOptions {
   drainTimeoutMs: number;
   /** Runs the shards' KV requests (the store lives in the server process). */
   kv?: KvCall;
+  /** Where requests that shards serve are counted, logged when lost, and measured. */
+  requests?: ShardRequestHooks;
+}
+
+/** A connection handed to a shard: the front's copy of the socket, and the request on it. */
+interface Connection {
+  socket: Socket;
+  request: ShardRequest | undefined;
 }
 
 interface Pending {
@@ -59,6 +98,12 @@ class Shard {
   readonly worker: WorkerProcess;
   readonly out: Batcher<ToShard>;
   readonly pending = new Map<number, Pending>();
+  /** Connections handed to this shard, by id. */
+  readonly conns = new Map<number, Connection>();
+  /** Requests of this shard's clients relayed through the front, by the shard's relay id. */
+  readonly relays = new Map<number, { remote: RemoteIo; abort: (() => void) | undefined }>();
+  /** Requests the shard serves on its connections now (started, not finished). */
+  serving = 0;
   readonly loads = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   ready = false;
   retiring = false;
@@ -103,17 +148,6 @@ class Shard {
   }
 }
 
-/** Rendezvous (highest random weight) hashing: the slot an app calls home, stable for a shard count. */
-export function homeSlot(app: string, slots: number): number {
-  let best = 0;
-  let bestWeight = -1;
-  for (let slot = 0; slot < slots; slot += 1) {
-    const weight = createHash('sha1').update(`${app}\0${slot}`).digest().readUInt32BE(0);
-    if (weight > bestWeight) { bestWeight = weight; best = slot; }
-  }
-  return best;
-}
-
 /** The shards of one server. */
 export class ShardPool {
   readonly #options: ShardPoolOptions;
@@ -126,7 +160,16 @@ export class ShardPool {
   readonly #cpu = new Map<string, number>();
   readonly #crashes: number[];
   #ids = 0;
+  #connIds = 0;
+  #routeSeq = 0;
+  readonly #routeWaiters = new Set<{ seq: number; pending: Set<Shard>; resolve: () => void }>();
   #closing = false;
+  #routes: RouteEntry[] = [];
+  #catchAll: string | null = null;
+  /** Apps whose average CPU per request makes them heavy (by name). */
+  readonly #heavy = new Set<string>();
+  /** Connections accepted while no shard was up, waiting for one. */
+  #waitingConns = 0;
   #waitingForShard: (() => void)[] = [];
   crashes = 0;
   recycles = 0;
@@ -135,17 +178,28 @@ export class ShardPool {
     this.#options = options;
     this.#log = options.log;
     for (const app of options.apps) this.#apps.set(app.id, app);
-    this.#slots = Array.from({ length: options.shards }, () => undefined);
-    this.#crashes = Array.from({ length: options.shards }, () => 0);
+    // Slots 0..shards-1 serve connections; the last slot is the CPU shard, started when an app
+    // first turns CPU-heavy.
+    this.#slots = Array.from({ length: options.shards + 1 }, () => undefined);
+    this.#crashes = Array.from({ length: options.shards + 1 }, () => 0);
     for (let slot = 0; slot < options.shards; slot += 1) this.#start(slot);
   }
 
-  /** The shards' process ids, by slot (undefined while one is being replaced). */
-  get pids(): (number | undefined)[] { return this.#slots.map((s) => (s?.ready === true ? s.worker.pid : undefined)); }
+  /** The slot of the CPU shard, which takes no connections and runs the CPU-heavy apps' requests. */
+  get cpuSlot(): number { return this.#options.shards; }
+
+  /**
+   * The shards' process ids, by slot (undefined while one is being replaced): the serving shards,
+   * then the CPU shard once it runs.
+   */
+  get pids(): (number | undefined)[] {
+    const cpu = this.#slots[this.cpuSlot];
+    return [...this.#slots.slice(0, this.cpuSlot), ...(cpu === undefined ? [] : [cpu])].map((s) => (s?.ready === true ? s.worker.pid : undefined));
+  }
 
   /** Per-shard figures: pid, RSS, requests in flight, pool counters. */
   stats(): { slot: number; pid: number | undefined; rss: number; inFlight: number; pool: PoolStats | undefined }[] {
-    return this.#slots.flatMap((s, slot) => (s === undefined ? [] : [{ slot, pid: s.worker.pid, rss: s.rss, inFlight: s.pending.size, pool: s.pool }]));
+    return this.#slots.flatMap((s, slot) => (s === undefined ? [] : [{ slot, pid: s.worker.pid, rss: s.rss, inFlight: s.pending.size + s.serving, pool: s.pool }]));
   }
 
   /** Resolves when every slot has a ready shard. */
@@ -163,6 +217,66 @@ export class ShardPool {
   remove(id: string): void {
     if (!this.#apps.delete(id)) return;
     for (const shard of this.#live()) shard.out.push({ t: 'remove', app: id });
+  }
+
+  /**
+   * Sets the routing table every shard routes by (app versions served, and the catch-all one);
+   * resolves once every running shard routes by it (a deploy answers only then).
+   */
+  setRoutes(routes: RouteEntry[], catchAll: string | null): Promise<void> {
+    this.#routes = routes;
+    this.#catchAll = catchAll;
+    const seq = ++this.#routeSeq;
+    const shards = this.#live();
+    for (const shard of shards) shard.out.push({ t: 'routes', seq, routes, catchAll });
+    if (shards.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { seq, pending: new Set(shards), resolve: (): void => { clearTimeout(timer); this.#routeWaiters.delete(waiter); resolve(); } };
+      // A shard that does not answer in time (stuck, or about to be replaced) does not hold a deploy.
+      const timer = setTimeout(waiter.resolve, ROUTES_ACK_MS);
+      timer.unref();
+      this.#routeWaiters.add(waiter);
+    });
+  }
+
+  /** A shard routes by table `seq` now (or is gone: seq Infinity). */
+  #routed(shard: Shard, seq: number): void {
+    for (const waiter of [...this.#routeWaiters]) {
+      if (waiter.seq > seq) continue;
+      waiter.pending.delete(shard);
+      if (waiter.pending.size === 0) waiter.resolve();
+    }
+  }
+
+  /**
+   * Hands an accepted connection (paused, unread) to the least busy shard; this process keeps its
+   * copy to answer for the shard if it dies. Waits for a shard when none is up.
+   */
+  adopt(socket: Socket): void {
+    socket.on('error', () => { /* the shard's copy reports; this one only writes a last 502 */ });
+    const shard = this.#leastBusy();
+    if (shard === undefined) {
+      if (this.#closing || this.#waitingConns >= 10_000) { socket.destroy(); return; }
+      this.#waitingConns += 1;
+      const timer = setTimeout(() => { done(); socket.destroy(); }, SHARD_WAIT_MS);
+      const done = (): void => { this.#waitingConns -= 1; clearTimeout(timer); };
+      this.#waitingForShard.push(() => { done(); if (!socket.destroyed) this.adopt(socket); });
+      return;
+    }
+    const id = ++this.#connIds;
+    shard.conns.set(id, { socket, request: undefined });
+    if (!shard.worker.sendSocket({ t: 'conn', id }, socket)) { shard.conns.delete(id); socket.destroy(); }
+  }
+
+  #leastBusy(): Shard | undefined {
+    let best: Shard | undefined;
+    let bestScore = Infinity;
+    for (const shard of this.#slots) {
+      if (shard === undefined || !shard.ready || shard.retiring || shard.slot === this.cpuSlot) continue;
+      const score = shard.conns.size + shard.heavyInFlight * HEAVY_WEIGHT;
+      if (score < bestScore) { best = shard; bestScore = score; }
+    }
+    return best;
   }
 
   /** Loads an app version on its home shard (so a broken app fails before it serves); rejects with its IsletError. */
@@ -183,7 +297,7 @@ export class ShardPool {
     if (app === undefined) return failedOutcome('NO_ROUTE', `No app is named "${appId}".`);
     if (this.#closing) return failedOutcome('DISPOSED', 'The server is shutting down.');
     const name = app.name;
-    const heavy = (this.#cpu.get(name) ?? 0) >= HEAVY_CPU_MS;
+    const heavy = this.#heavy.has(name);
     let shard: Shard;
     try {
       shard = await this.#shardFor(name, heavy);
@@ -198,8 +312,6 @@ export class ShardPool {
       shard.out.push({ t: 'req', id, app: appId, head, rid: requestId });
       onAbort(() => { if (shard.pending.has(id)) shard.out.push({ t: 'abort', id }); });
     });
-    const cpu = outcome.usage.cpuMs;
-    this.#cpu.set(name, (this.#cpu.get(name) ?? cpu) * 0.8 + cpu * 0.2);
     return outcome;
   }
 
@@ -218,7 +330,11 @@ export class ShardPool {
   #start(slot: number): Shard {
     const shard = new Shard(slot, (s, batch) => { for (const m of batch) this.#onMessage(s, m); }, (s, exit) => { this.#onExit(s, exit); });
     this.#slots[slot] = shard;
-    shard.out.push({ t: 'init', apps: [...this.#apps.values()], memoryBudgetBytes: this.#options.memoryBudgetBytes, secrets: [...this.#apps.values()].flatMap((a) => a.secretValues) });
+    shard.out.push({
+      t: 'init', apps: [...this.#apps.values()], memoryBudgetBytes: this.#options.memoryBudgetBytes, secrets: [...this.#apps.values()].flatMap((a) => a.secretValues),
+      slot, shards: this.#options.shards, routes: this.#routes, catchAll: this.#catchAll,
+    });
+    if (this.#heavy.size > 0) shard.out.push({ t: 'heavy', apps: [...this.#heavy] });
     return shard;
   }
 
@@ -227,18 +343,27 @@ export class ShardPool {
     return [...this.#slots.filter((s): s is Shard => s !== undefined), ...this.#retiring];
   }
 
+  /**
+   * The shard a request or load of an app goes to: a CPU-heavy app's go to the CPU shard (started
+   * now if it is not running); other apps' to their home shard (`pinned`), or the least busy one.
+   */
   async #shardFor(app: string, pinned: boolean): Promise<Shard> {
     const started = performance.now();
+    if (this.#heavy.has(app) && !this.#closing) {
+      const cpu = this.#slots[this.cpuSlot] ?? this.#start(this.cpuSlot);
+      await cpu.whenReady();
+      if (cpu.ready && !cpu.retiring) return cpu;
+    }
     for (;;) {
       let home = this.#home.get(app);
       if (home === undefined) { home = homeSlot(app, this.#options.shards); this.#home.set(app, home); }
       let best: Shard | undefined;
       let bestScore = Infinity;
       for (const shard of this.#slots) {
-        if (shard === undefined || !shard.ready || shard.retiring) continue;
+        if (shard === undefined || !shard.ready || shard.retiring || shard.slot === this.cpuSlot) continue;
         const isHome = shard.slot === home;
         if (pinned && !isHome) continue;
-        const score = shard.pending.size + shard.heavyInFlight * HEAVY_WEIGHT + (isHome ? 0 : SPILL);
+        const score = shard.pending.size + shard.serving + shard.heavyInFlight * HEAVY_WEIGHT + (isHome ? 0 : SPILL);
         if (score < bestScore) { best = shard; bestScore = score; }
       }
       if (best !== undefined) return best;
@@ -276,39 +401,41 @@ export class ShardPool {
         else load?.reject(new IsletError(m.error.code as IsletError['code'], m.error.message));
         return;
       }
-      case 'read': {
+      case 'read':
+      case 'head':
+      case 'endWith':
+      case 'write':
+      case 'end': {
         const p = shard.pending.get(m.id);
         if (p === undefined) return;
-        p.io.readBody().then(
-          (chunk) => { if (shard.pending.has(m.id)) shard.out.push({ t: 'body', id: m.id, chunk }); },
-          (error: unknown) => { if (shard.pending.has(m.id)) shard.out.push({ t: 'body', id: m.id, chunk: null, error: (error as Error).message }); },
-        );
+        if (m.t === 'head') p.responded = true;
+        const { id, ...io } = m;
+        applyIo(p.io, io, (r) => { shard.out.push({ ...r, id }); }, () => shard.pending.has(id));
         return;
       }
-      case 'head': {
-        const p = shard.pending.get(m.id);
-        if (p === undefined) return;
-        p.responded = true;
-        p.io.head(m.status, m.statusText, m.headers);
+      case 'reports':
+        this.#reports(shard, m.d);
+        return;
+      case 'routed':
+        this.#routed(shard, m.seq);
+        return;
+      case 'relay': {
+        const { id } = m;
+        const remote = new RemoteIo((io: IoMessage) => { shard.out.push({ t: 'relayed', id, m: io }); });
+        const relay = { remote, abort: undefined as (() => void) | undefined };
+        shard.relays.set(id, relay);
+        void this.handle(m.app, m.head, remote.io, m.rid, (abort) => { relay.abort = abort; }).then((outcome) => {
+          if (shard.relays.delete(id)) shard.out.push({ t: 'relayed', id, m: { t: 'done', outcome } });
+        });
         return;
       }
-      case 'endWith': {
-        const p = shard.pending.get(m.id);
-        if (p?.io.endWith !== undefined) p.io.endWith(m.body);
-        else if (p !== undefined) { if (m.body !== null) p.io.write(m.body); p.io.end(); }
+      case 'relayIo': {
+        const relay = shard.relays.get(m.id);
+        if (relay === undefined) return;
+        if (m.m.t === 'abort') relay.abort?.();
+        else relay.remote.receive(m.m);
         return;
       }
-      case 'write': {
-        const p = shard.pending.get(m.id);
-        if (p === undefined) return;
-        const bytes = m.chunk.byteLength;
-        if (p.io.write(m.chunk)) shard.out.push({ t: 'ack', id: m.id, bytes });
-        else void p.io.drained().then(() => { if (shard.pending.has(m.id)) shard.out.push({ t: 'ack', id: m.id, bytes }); });
-        return;
-      }
-      case 'end':
-        shard.pending.get(m.id)?.io.end();
-        return;
       case 'done': {
         const p = shard.pending.get(m.id);
         if (p === undefined) return;
@@ -337,6 +464,81 @@ export class ShardPool {
     }
   }
 
+  /** Takes a shard's reports on the requests of its connections (see Report in wire.ts). */
+  #reports(shard: Shard, d: ReportItem[]): void {
+    const hooks = this.#options.requests;
+    for (let i = 0; i < d.length;) {
+      switch (d[i]) {
+        case Report.start: {
+          const conn = shard.conns.get(d[i + 1] as number);
+          const app = d[i + 3] as string;
+          i += 6;
+          if (conn === undefined) break;
+          const name = this.#apps.get(app)?.name;
+          const heavy = name !== undefined && this.#heavy.has(name);
+          conn.request = { rid: d[i - 4] as string, app, method: d[i - 2] as string, path: d[i - 1] as string, started: performance.now(), answered: false, heavy };
+          shard.serving += 1;
+          if (heavy) shard.heavyInFlight += 1;
+          hooks?.enter(app);
+          break;
+        }
+        case Report.answer: {
+          const request = shard.conns.get(d[i + 1] as number)?.request;
+          i += 2;
+          if (request !== undefined) request.answered = true;
+          break;
+        }
+        case Report.finish: {
+          const conn = shard.conns.get(d[i + 1] as number);
+          const ok = d[i + 3] === 1;
+          i += 4;
+          const request = conn?.request;
+          if (conn === undefined || request === undefined) break;
+          conn.request = undefined;
+          shard.serving -= 1;
+          if (request.heavy) shard.heavyInFlight -= 1;
+          hooks?.leave(request.app, ok);
+          break;
+        }
+        case Report.observe: {
+          const app = d[i + 1] as string | null;
+          hooks?.observe(app ?? undefined, d[i + 2] as number, d[i + 3] as number, d[i + 4] as number, (d[i + 5] as string | null) ?? undefined);
+          const longest = d[i + 6] as number;
+          i += 7;
+          if (app !== null) this.#learnCpu(app, longest);
+          break;
+        }
+        case Report.closed: {
+          const id = d[i + 1] as number;
+          i += 2;
+          const conn = shard.conns.get(id);
+          if (conn === undefined) break;
+          shard.conns.delete(id);
+          if (conn.request !== undefined) { shard.serving -= 1; if (conn.request.heavy) shard.heavyInFlight -= 1; hooks?.leave(conn.request.app, false); }
+          conn.socket.destroy();
+          break;
+        }
+        default:
+          return; // not a report this version knows: stop reading rather than misread the rest
+      }
+    }
+  }
+
+  /**
+   * Keeps a moving average of how long each app's requests hold their isolate at once (their
+   * longest entry); tells the shards when the set of heavy apps changes.
+   */
+  #learnCpu(name: string, cpu: number): void {
+    const average = (this.#cpu.get(name) ?? cpu) * 0.8 + cpu * 0.2;
+    this.#cpu.set(name, average);
+    const heavy = average >= HEAVY_CPU_MS;
+    if (heavy === this.#heavy.has(name)) return;
+    if (heavy) this.#heavy.add(name); else this.#heavy.delete(name);
+    if (heavy && this.#slots[this.cpuSlot] === undefined && !this.#closing) this.#start(this.cpuSlot);
+    const apps = [...this.#heavy];
+    for (const shard of this.#live()) shard.out.push({ t: 'heavy', apps });
+  }
+
   #settle(shard: Shard, id: number, p: Pending, outcome: RequestOutcome): void {
     shard.pending.delete(id);
     if (p.heavy) shard.heavyInFlight -= 1;
@@ -350,8 +552,7 @@ export class ShardPool {
     this.#retiring.add(shard);
     this.#log.log({ type: 'shard', event: 'recycle', slot: shard.slot, pid: shard.worker.pid, rssBytes: shard.rss, budgetBytes: this.#options.rssBudgetBytes });
     this.#start(shard.slot);
-    if (shard.pending.size === 0) void this.#stop(shard);
-    else setTimeout(() => { if (shard.worker.alive) shard.worker.kill(); }, this.#options.drainTimeoutMs).unref();
+    void this.#stop(shard);
   }
 
   /** Asks a shard to finish its requests and exit; kills it if it has not exited by the drain timeout. */
@@ -367,8 +568,27 @@ export class ShardPool {
   #onExit(shard: Shard, exit: WorkerExit): void {
     shard.worker.release();
     shard.gone();
+    this.#routed(shard, Infinity);
     const planned = shard.retiring || this.#closing;
-    const lost = shard.pending.size;
+    let lost = shard.pending.size;
+    // The front's copies of the shard's connections: a request that had not begun its response
+    // gets a 502 here; everything else just closes.
+    for (const conn of shard.conns.values()) {
+      const request = conn.request;
+      if (request !== undefined) {
+        lost += 1;
+        if (!request.answered && !conn.socket.destroyed) conn.socket.end(crashResponse(request.rid));
+        else conn.socket.destroy();
+        this.#options.requests?.leave(request.app, false);
+        this.#options.requests?.lost(request, shard.slot);
+      } else {
+        conn.socket.destroy();
+      }
+    }
+    shard.conns.clear();
+    shard.serving = 0;
+    for (const relay of shard.relays.values()) relay.abort?.();
+    shard.relays.clear();
     for (const [id, p] of [...shard.pending]) {
       this.#settle(shard, id, p, failedOutcome('ISOLATE_CRASHED', `The shard running the app exited (${exit.signal ?? `code ${exit.code ?? '?'}`}).`));
     }
@@ -388,4 +608,10 @@ export class ShardPool {
     const delay = RESTART_BACKOFF_MS[Math.min(attempt, RESTART_BACKOFF_MS.length - 1)] as number;
     setTimeout(() => { if (!this.#closing && this.#slots[shard.slot] === undefined) this.#start(shard.slot); }, attempt === 0 ? 0 : delay).unref();
   }
+}
+
+/** The raw HTTP response the front writes for a request lost with its shard (as HttpHandler would answer ISOLATE_CRASHED). */
+function crashResponse(requestId: string): string {
+  const body = JSON.stringify({ error: { code: 'ISOLATE_CRASHED', message: 'The app\'s isolate crashed.', requestId } });
+  return `HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`;
 }

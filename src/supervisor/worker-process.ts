@@ -75,6 +75,17 @@ export class WorkerProcess {
     }
   }
 
+  /** Sends a message with a socket the worker takes over; this process keeps its copy open. Returns false when the worker is gone. */
+  sendSocket(message: unknown, socket: import('node:net').Socket): boolean {
+    if (this.#exited || !this.#child.connected) return false;
+    try {
+      this.#child.send(message as never, socket, { keepOpen: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Keeps the embedding process alive while work is in flight (call `release` when it ends). */
   hold(): void { this.#refs += 1; this.#updateRef(); }
 

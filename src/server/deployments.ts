@@ -140,7 +140,7 @@ export class Deployments {
 
   /** Counts a request out of an app version, by the version's id alone (the app may be gone). */
   leaveVersion(id: string, ok: boolean): void {
-    const live = this.#live.get(id.slice(0, id.lastIndexOf('@')));
+    const live = this.#live.get(versionApp(id));
     if (live !== undefined) this.leave(live, id, ok);
     else this.#countOut(id);
   }
@@ -385,6 +385,11 @@ function withPlanDefaults(body: unknown): unknown {
   const modules = typeof b['modules'] === 'object' && b['modules'] !== null ? b['modules'] as Record<string, string> : {};
   const plan = verifyPlan(b['plan'], modules);
   return { entry: plan.entry, routes: plan.routes, limits: plan.limits, ...(plan.capabilities.fetch === undefined ? {} : { fetch: plan.capabilities.fetch }), bindings: plan.capabilities.bindings, ...b };
+}
+
+/** The app name in a version id (`name@version`). */
+export function versionApp(id: string): string {
+  return id.slice(0, id.lastIndexOf('@'));
 }
 
 /** The app with a version number (and the id that goes with it). */

@@ -232,21 +232,32 @@ export class HttpHandler<A extends RoutedApp> {
   }
 
   #respondError(res: ServerResponse, code: string, requestId: string): void {
-    const status = STATUS[code as keyof typeof STATUS] ?? 500;
-    const body = JSON.stringify({ error: { code, message: CLIENT_MESSAGE[code] ?? 'The request failed.', requestId } });
+    const { status, body } = errorResponse(code, requestId);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body);
   }
 
   #logRequest(req: IncomingMessage, status: number, started: number, requestId: string, app: string | undefined, code: string | undefined, cpuMs: number, shard?: number, longestEntryMs = 0): void {
     const durationMs = performance.now() - started;
     this.#o.observe(app, status, durationMs, cpuMs, code, longestEntryMs);
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    this.#log.request({
-      app: app ?? null, requestId, method: req.method ?? '', path: query === -1 ? url : url.slice(0, query), status,
-      durationMs: Math.round(durationMs * 100) / 100, cpuMs: Math.round(cpuMs * 100) / 100, code: code ?? null, shard,
-    });
+    logRequestLine(this.#log, { app, requestId, method: req.method ?? '', url: req.url ?? '/', status, durationMs, cpuMs, code, shard });
   }
+}
+
+/** What a client is told for an error code: its status and JSON body (no guest message, stack or path). */
+export function errorResponse(code: string, requestId: string): { status: number; body: string } {
+  return {
+    status: STATUS[code as keyof typeof STATUS] ?? 500,
+    body: JSON.stringify({ error: { code, message: CLIENT_MESSAGE[code] ?? 'The request failed.', requestId } }),
+  };
+}
+
+/** Writes a request's log line: its path without the query, times to 0.01 ms. */
+export function logRequestLine(log: Logger, r: { app: string | undefined; requestId: string; method: string; url: string; status: number; durationMs: number; cpuMs: number; code: string | undefined; shard: number | undefined }): void {
+  const query = r.url.indexOf('?');
+  log.request({
+    app: r.app ?? null, requestId: r.requestId, method: r.method, path: query === -1 ? r.url : r.url.slice(0, query), status: r.status,
+    durationMs: Math.round(r.durationMs * 100) / 100, cpuMs: Math.round(r.cpuMs * 100) / 100, code: r.code ?? null, shard: r.shard,
+  });
 }
 
 /**

@@ -12,13 +12,12 @@ import type { KvRequest, KvResponse } from '../bridge/kv.ts';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { shardRssBudgetMb, type ServerConfig } from './config.ts';
-import { Deployments, type AppBackend } from './deployments.ts';
+import { Deployments, versionApp, type AppBackend, type LiveApp } from './deployments.ts';
 import { Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { AdminServer, resolveAdminToken, type AdminToken } from './admin.ts';
 import { ShardPool } from './shards.ts';
-import { HttpHandler } from './http-handler.ts';
-import type { LiveApp } from './deployments.ts';
+import { HttpHandler, logRequestLine } from './http-handler.ts';
 
 
 /** Options for {@link IsletServer}. */
@@ -73,14 +72,10 @@ export class IsletServer {
           leave: (id, ok) => { this.#deployments.leaveVersion(id, ok); },
           observe: (app, status, durationMs, cpuMs, code) => { this.#metrics.observe(app, status, durationMs, cpuMs, code); },
           lost: (request, slot) => {
-            const name = this.#shardApp(request.app);
+            const name = versionApp(request.app);
             const durationMs = performance.now() - request.started;
             this.#metrics.observe(name, 502, durationMs, 0, 'ISOLATE_CRASHED');
-            const query = request.path.indexOf('?');
-            this.#log.request({
-              app: name ?? null, requestId: request.rid, method: request.method, path: query === -1 ? request.path : request.path.slice(0, query), status: 502,
-              durationMs: Math.round(durationMs * 100) / 100, cpuMs: 0, code: 'ISOLATE_CRASHED', shard: slot,
-            });
+            logRequestLine(this.#log, { app: name, requestId: request.rid, method: request.method, url: request.path, status: 502, durationMs, cpuMs: 0, code: 'ISOLATE_CRASHED', shard: slot });
           },
         },
       });
@@ -133,11 +128,6 @@ export class IsletServer {
     return this.#shards === undefined ? this.#http.inFlight : this.#shards.stats().reduce((n, s) => n + s.inFlight, 0);
   }
 
-  /** An app version's name, from its id ("name@version"). */
-  #shardApp(id: string): string | undefined {
-    const at = id.lastIndexOf('@');
-    return at === -1 ? undefined : id.slice(0, at);
-  }
 
   readonly #shards: ShardPool | undefined;
 

@@ -2,9 +2,9 @@
  * A shard: a worker process of `islet serve` that holds app isolates and serves HTTP on the
  * connections the front hands it. It routes each request itself and runs it here, unless the app
  * is CPU-heavy: those requests are relayed through the front to the CPU shard, so that no serving
- * shard's event loop (and the connections on it) waits behind a CPU-burning request. It reports every request it starts before
- * the request reaches an isolate, and when its response begins, so that if an isolate takes the
- * process down (isolated-vm's out-of-memory or a catastrophic error), the front, which keeps a
+ * shard's event loop (and the connections on it) waits behind a CPU-burning request. It reports
+ * every request it starts before the request reaches an isolate, and when its response begins,
+ * so that if an isolate takes the process down (isolated-vm's out-of-memory or a catastrophic error), the front, which keeps a
  * copy of every connection, can answer the lost requests with 502 and replace the shard.
  */
 import { createServer, type IncomingMessage } from 'node:http';

@@ -21,6 +21,7 @@ import type { AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
 import { applyIo, Batcher, homeSlot, RemoteIo, Report, type FromShard, type ReportItem, type IoMessage, type RouteEntry, type ToShard } from './wire.ts';
 import { IsletError } from '../errors.ts';
+import { errorResponse } from './http-handler.ts';
 
 const SHARD_ENTRY = fileURLToPath(new URL('./shard-main.ts', import.meta.url));
 /** Requests more in flight on the home shard than elsewhere before a request spills over. */
@@ -46,7 +47,6 @@ export interface ShardRequest {
   path: string;
   started: number;
   answered: boolean;
-  heavy: boolean;
 }
 
 /** What the shard pool tells the server about the requests shards serve. */
@@ -474,11 +474,8 @@ export class ShardPool {
           const app = d[i + 3] as string;
           i += 6;
           if (conn === undefined) break;
-          const name = this.#apps.get(app)?.name;
-          const heavy = name !== undefined && this.#heavy.has(name);
-          conn.request = { rid: d[i - 4] as string, app, method: d[i - 2] as string, path: d[i - 1] as string, started: performance.now(), answered: false, heavy };
+          conn.request = { rid: d[i - 4] as string, app, method: d[i - 2] as string, path: d[i - 1] as string, started: performance.now(), answered: false };
           shard.serving += 1;
-          if (heavy) shard.heavyInFlight += 1;
           hooks?.enter(app);
           break;
         }
@@ -492,12 +489,7 @@ export class ShardPool {
           const conn = shard.conns.get(d[i + 1] as number);
           const ok = d[i + 3] === 1;
           i += 4;
-          const request = conn?.request;
-          if (conn === undefined || request === undefined) break;
-          conn.request = undefined;
-          shard.serving -= 1;
-          if (request.heavy) shard.heavyInFlight -= 1;
-          hooks?.leave(request.app, ok);
+          if (conn !== undefined) this.#endRequest(shard, conn, ok);
           break;
         }
         case Report.observe: {
@@ -514,7 +506,7 @@ export class ShardPool {
           const conn = shard.conns.get(id);
           if (conn === undefined) break;
           shard.conns.delete(id);
-          if (conn.request !== undefined) { shard.serving -= 1; if (conn.request.heavy) shard.heavyInFlight -= 1; hooks?.leave(conn.request.app, false); }
+          this.#endRequest(shard, conn, false);
           conn.socket.destroy();
           break;
         }
@@ -522,6 +514,16 @@ export class ShardPool {
           return; // not a report this version knows: stop reading rather than misread the rest
       }
     }
+  }
+
+  /** The request on a connection ended (finished, or its connection closed first). */
+  #endRequest(shard: Shard, conn: Connection, ok: boolean): ShardRequest | undefined {
+    const request = conn.request;
+    if (request === undefined) return undefined;
+    conn.request = undefined;
+    shard.serving -= 1;
+    this.#options.requests?.leave(request.app, ok);
+    return request;
   }
 
   /**
@@ -574,19 +576,14 @@ export class ShardPool {
     // The front's copies of the shard's connections: a request that had not begun its response
     // gets a 502 here; everything else just closes.
     for (const conn of shard.conns.values()) {
-      const request = conn.request;
-      if (request !== undefined) {
-        lost += 1;
-        if (!request.answered && !conn.socket.destroyed) conn.socket.end(crashResponse(request.rid));
-        else conn.socket.destroy();
-        this.#options.requests?.leave(request.app, false);
-        this.#options.requests?.lost(request, shard.slot);
-      } else {
-        conn.socket.destroy();
-      }
+      const request = this.#endRequest(shard, conn, false);
+      if (request !== undefined && !request.answered && !conn.socket.destroyed) conn.socket.end(crashResponse(request.rid));
+      else conn.socket.destroy();
+      if (request === undefined) continue;
+      lost += 1;
+      this.#options.requests?.lost(request, shard.slot);
     }
     shard.conns.clear();
-    shard.serving = 0;
     for (const relay of shard.relays.values()) relay.abort?.();
     shard.relays.clear();
     for (const [id, p] of [...shard.pending]) {
@@ -612,6 +609,6 @@ export class ShardPool {
 
 /** The raw HTTP response the front writes for a request lost with its shard (as HttpHandler would answer ISOLATE_CRASHED). */
 function crashResponse(requestId: string): string {
-  const body = JSON.stringify({ error: { code: 'ISOLATE_CRASHED', message: 'The app\'s isolate crashed.', requestId } });
-  return `HTTP/1.1 502 Bad Gateway\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`;
+  const { status, body } = errorResponse('ISOLATE_CRASHED', requestId);
+  return `HTTP/1.1 ${status} Bad Gateway\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`;
 }

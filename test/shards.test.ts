@@ -49,6 +49,7 @@ before(async () => {
       { name: 'crash', entry: 'crash.js', routes: ['crash.localhost'], limits: { memoryMb: 32 } },
       { name: 'hog', entry: 'hog.js', routes: ['hog.localhost'], limits: { cpuMs: 5000 } },
       { name: 'light', entry: 'light.js', routes: ['light.localhost'] },
+      { name: 'spiky', entry: 'hog.js', routes: ['spiky.localhost'], limits: { cpuMs: 5000 } },
     ],
   }, { baseDir: dir, environment: {}, source: 'test' });
   const sink = new Writable({ write(chunk: Buffer, _e, cb) { for (const l of chunk.toString().split('\n')) if (l !== '') records.push(JSON.parse(l) as Record<string, unknown>); cb(); } });
@@ -124,6 +125,13 @@ test('an isolate that aborts its process takes down only its shard: 502, then th
   assert.equal((await call('light.localhost', '/')).body, 'light');
   await pool.ready();
   assert.equal((await call('crash.localhost', '/')).body, 'alive');
+});
+
+test('one slow request does not make an app CPU-heavy: its next requests stay on the serving shards', async () => {
+  assert.equal((await call('spiky.localhost', '/?ms=20')).body, 'burnt 20');
+  for (let i = 0; i < 5; i++) assert.equal((await call('spiky.localhost', '/?ms=0')).body, 'burnt 0');
+  await waitFor('the request lines', () => records.filter((r) => r['type'] === 'request' && r['app'] === 'spiky').length >= 6);
+  for (const line of records.filter((r) => r['type'] === 'request' && r['app'] === 'spiky')) assert.notEqual(line['shard'], server.shards?.cpuSlot);
 });
 
 test('CPU-heavy apps run on the CPU shard; other apps, even on the same connections, never wait behind them', async () => {

@@ -531,7 +531,9 @@ export class ShardPool {
    * longest entry); tells the shards when the set of heavy apps changes.
    */
   #learnCpu(name: string, cpu: number): void {
-    const average = (this.#cpu.get(name) ?? cpu) * 0.8 + cpu * 0.2;
+    // The average starts at 0, not at the first figure: one slow first request (a fresh isolate on a
+    // busy machine) does not make an app heavy; an app that burns 25 ms or more does at once.
+    const average = (this.#cpu.get(name) ?? 0) * 0.8 + cpu * 0.2;
     this.#cpu.set(name, average);
     const heavy = average >= HEAVY_CPU_MS;
     if (heavy === this.#heavy.has(name)) return;

@@ -162,6 +162,7 @@ test('request bodies reach an app that patched the stream controllers: the platf
 });
 
 const BATCH_APP = `export default { fetch(request) {
+  if (request.headers.has('x-spin')) { for (;;) {} }
   const path = new URL(request.url).pathname;
   console.log('start ' + path);
   if (path === '/spin') { for (;;) {} }
@@ -171,9 +172,9 @@ const BATCH_APP = `export default { fetch(request) {
 
 test('requests that start in the same turn share one isolate entry, and each is charged its own CPU time and tagged in its own console lines', async () => {
   const { pool, records } = await setup(['a'], 1024 ** 3, BATCH_APP);
-  const send = async (path: string, id: string): Promise<{ body: string; code: string | undefined; cpuMs: number }> => {
+  const send = async (path: string, id: string, headers: [string, string][] = []): Promise<{ body: string; code: string | undefined; cpuMs: number }> => {
     const c = collect();
-    const outcome = await pool.handle('a@1', { method: 'GET', url: `http://a.localhost${path}`, headers: [], hasBody: false }, c.io, id, () => {});
+    const outcome = await pool.handle('a@1', { method: 'GET', url: `http://a.localhost${path}`, headers, hasBody: false }, c.io, id, () => {});
     return { body: c.body(), code: outcome.error?.code, cpuMs: outcome.usage.cpuMs };
   };
   try {
@@ -193,6 +194,13 @@ test('requests that start in the same turn share one isolate entry, and each is 
     assert.equal(spin.code, 'CPU_LIMIT');
     assert.equal(before.code, 'ISOLATE_CRASHED');
     assert.equal(after.code, 'ISOLATE_CRASHED');
+
+    // The same with a request that calls no op before it spins (its URL was parsed before, so the
+    // host never learns it is running): the guest names it after the timeout.
+    await send('/warm', 'w2');
+    const [logged, quiet] = await Promise.all([send('/light1', 'y1'), send('/warm', 'q', [['x-spin', '1']])]);
+    assert.equal(quiet.code, 'CPU_LIMIT');
+    assert.equal(logged.code, 'ISOLATE_CRASHED');
   } finally {
     pool.close();
   }

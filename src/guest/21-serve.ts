@@ -7,7 +7,7 @@
 import type { GuestOps } from '../bridge/protocol.ts';
 import {
   MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, PromiseCtor, PromiseResolve, PromisePrototypeThen, ReflectApply, SafeMap,
-  TypeErrorCtor, ArrayPrototypePush, ObjectFreeze, StringPrototypeSplit, StringPrototypeIndexOf, StringPrototypeSlice,
+  TypeErrorCtor, ArrayPrototypePush, ObjectFreeze, StringPrototypeSplit, StringPrototypeIndexOf, StringPrototypeSlice, DateNow, NumberCtor,
 } from './00-primordials.ts';
 import type { ReadableByteStreamController, ReadableStream } from './vendor/web-streams-polyfill.mjs';
 import { streams } from './13-streams.ts';
@@ -49,34 +49,90 @@ export function registerApp(candidate: unknown): void {
   app = candidate as App;
 }
 
-/** Handles a host event for request `id` (called by the dispatcher). */
-export function onHttpEvent(id: number, kind: string, payload: unknown): void {
-  if (kind === 'start') { start(id, unpackHead(payload as string)); return; }
+/**
+ * Whole responses made during the host's current entry, collected rather than sent through an op:
+ * the host reads them from the entry's result (isolated-vm copies a result after the entry's
+ * microtasks have run, so responses made in them are there too). Flat, six fields a response:
+ * id, status, statusText, packed headers, body bytes or null, done. Open (an array) only during
+ * an entry that returns it (a request start or event); the dispatcher closes it at every entry.
+ */
+let outbox: unknown[] | null = null;
+/** The request whose start is running now in a batch (0 between starts), and the last one marked. */
+let starting = 0;
+let marked = 0;
+
+/** Closes the outbox (at the start of every host entry: only the entry that opened it returns it). */
+export function closeOutbox(): void {
+  outbox = null;
+  starting = 0;
+  marked = 0;
+}
+
+/**
+ * The request that must be marked (op_http_mark) before an op runs, or 0: in a batch of starts the
+ * host learns which request is running only when that request calls an op (its console lines,
+ * host calls and timers belong to it), so a request that calls none costs no crossing.
+ */
+export function pendingMark(): number {
+  if (starting === marked) return 0;
+  marked = starting;
+  return starting;
+}
+
+/** The request whose start was running when an entry failed (0 when none was): the host asks after a timeout. */
+export function startingRequest(): number {
+  return starting;
+}
+
+/** Handles a host event for request `id` (called by the dispatcher); returns the responses made meanwhile. */
+export function onHttpEvent(id: number, kind: string, payload: unknown): unknown[] {
+  const out: unknown[] = [];
+  outbox = out;
+  if (kind === 'start') { start(id, unpackHead(payload as string)); return out; }
   const ex = MapPrototypeGet(exchanges, id) as Exchange | undefined;
-  if (ex === undefined) return;
+  if (ex === undefined) return out;
   switch (kind) {
-    case 'chunk': { const pull = ex.pull; ex.pull = undefined; if (ex.controller !== undefined) streams().byteControllerEnqueue(ex.controller, payload as Uint8Array); pull?.(); return; }
-    case 'end': { const pull = ex.pull; ex.pull = undefined; if (ex.controller !== undefined) streams().byteControllerClose(ex.controller); ex.controller = undefined; pull?.(); return; }
-    case 'drain': { const drain = ex.drain; ex.drain = undefined; drain?.(); return; }
+    case 'chunk': { const pull = ex.pull; ex.pull = undefined; if (ex.controller !== undefined) streams().byteControllerEnqueue(ex.controller, payload as Uint8Array); pull?.(); return out; }
+    case 'end': { const pull = ex.pull; ex.pull = undefined; if (ex.controller !== undefined) streams().byteControllerClose(ex.controller); ex.controller = undefined; pull?.(); return out; }
+    case 'drain': { const drain = ex.drain; ex.drain = undefined; drain?.(); return out; }
     case 'abort': {
       ex.abort.abort(new DOMException('The client closed the connection', 'AbortError'));
       if (ex.controller !== undefined) streams().byteControllerError(ex.controller, new TypeErrorCtor('The client closed the connection before the request body ended'));
       ex.controller = undefined;
       const pull = ex.pull; ex.pull = undefined; pull?.();
       const drain = ex.drain; ex.drain = undefined; drain?.();
-      return;
+      return out;
     }
-    default: return;
+    default: return out;
   }
 }
 
-/** Starts several requests in one entry (the host batches the starts of one turn); each is marked first. */
-export function startHttpBatch(ids: readonly number[], packed: readonly string[]): void {
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
-    ops.op_http_mark(id);
-    start(id, unpackHead(packed[i] as string));
+/**
+ * Starts several requests in one entry (the host batches the starts of one turn). Returns how
+ * long each start ran by the millisecond clock (one figure per request, for the host to split the
+ * entry's CPU time by), then the responses made meanwhile. A request is marked to the host only
+ * when it calls an op (see pendingMark).
+ */
+export function startHttpBatch(batch: string): unknown[] {
+  const out: unknown[] = [];
+  // One string, so that it crosses without a structured-clone copy: each start is its id and its
+  // packed head (see unpackHead), starts are separated by an empty line (a packed head has none).
+  const starts = StringPrototypeSplit(batch, '\n\n');
+  // Starts run synchronously and responses come in microtasks after them: the figures come first.
+  let before = DateNow();
+  for (let i = 0; i < starts.length; i++) {
+    const packed = starts[i] as string;
+    const newline = StringPrototypeIndexOf(packed, '\n');
+    starting = NumberCtor(StringPrototypeSlice(packed, 0, newline));
+    start(starting, unpackHead(StringPrototypeSlice(packed, newline + 1)));
+    const now = DateNow();
+    ArrayPrototypePush(out, now - before);
+    before = now;
   }
+  starting = 0;
+  marked = 0;
+  outbox = out;
+  return out;
 }
 
 /** The head the host packs into one string: "METHOD\nurl\n0|1\nname:value\n...". */
@@ -149,7 +205,8 @@ async function respond(id: number, ex: Exchange, response: unknown): Promise<voi
     if (inner !== null) inner.used = true;
     const done = ex.waitUntil.length === 0;
     if (done) { ex.done = true; MapPrototypeDelete(exchanges, id); }
-    ops.op_http_respond(id, head.status, head.statusText, headers, bytes, done);
+    if (outbox !== null) ArrayPrototypePush(outbox, id, head.status, head.statusText, headers, bytes, done);
+    else ops.op_http_respond(id, head.status, head.statusText, headers, bytes, done);
     if (!done) await finish(id, ex);
     return;
   }

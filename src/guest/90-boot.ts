@@ -4,7 +4,7 @@
  */
 import { OP_NAMES, type GuestInit, type GuestOps, type WireError } from '../bridge/protocol.ts';
 import {
-  ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, PromisePrototypeThen,
+  ArrayPrototypeIndexOf, ObjectCreate, ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, PromisePrototypeThen,
   PromiseResolve, ReflectApply, ReflectOwnKeys, StringCtor, TypeErrorCtor, globalObject,
 } from './00-primordials.ts';
 import { createConsole } from './20-console.ts';
@@ -28,14 +28,14 @@ import { FormData } from './16-formdata.ts';
 import { Request, Response } from './18-request-response.ts';
 import { fetch, isEgressDenied, onFetchEvent, setFetchOps } from './19-fetch.ts';
 import { CryptoKey, SubtleCrypto, onSubtleResult, setSubtleOps } from './20-subtle.ts';
-import { onHttpEvent, registerApp, setServeOps, startHttpBatch } from './21-serve.ts';
+import { closeOutbox, onHttpEvent, pendingMark, registerApp, setServeOps, startHttpBatch, startingRequest } from './21-serve.ts';
 import { kvNamespace, onKvResult, setKvOps } from './22-kv.ts';
 
 /** Globals a fresh isolate has that guests must not: shared memory, and WebAssembly (not granted yet). */
 const REMOVED_GLOBALS = ['SharedArrayBuffer', 'Atomics', 'WebAssembly'] as const;
 
 /** The host's commands, as the dispatcher receives them. */
-export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle' | 'http' | 'https' | 'kv';
+export type Command = 'arm' | 'script' | 'resolve' | 'message' | 'timer' | 'fetch' | 'subtle' | 'http' | 'https' | 'kv' | 'current';
 
 /** The global the host reads the boot function from (and boot deletes) before any guest code runs. */
 export const BOOT_GLOBAL = '__islet_boot';
@@ -86,9 +86,16 @@ ObjectDefineProperty(globalObject, BOOT_GLOBAL, { value: boot, writable: true, c
 /** The host's one op entry: the op's index in OP_NAMES, then its arguments. */
 type HostCall = (index: number, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => unknown;
 
-/** An op as guest modules call it, through the host's single entry (one host function per context, not one per op). */
-function opCaller(call: HostCall, index: number): (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => unknown {
-  return (a, b, c, d, e, f) => call(index, a, b, c, d, e, f);
+/**
+ * An op as guest modules call it, through the host's single entry (one host function per context,
+ * not one per op). In a batch of request starts, the running request is marked first (see pendingMark).
+ */
+function opCaller(call: HostCall, index: number, markIndex: number): (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, f?: unknown) => unknown {
+  return (a, b, c, d, e, f) => {
+    const mark = pendingMark();
+    if (mark !== 0) call(markIndex, mark);
+    return call(index, a, b, c, d, e, f);
+  };
 }
 
 /**
@@ -103,7 +110,8 @@ export function boot(call: unknown, initRecord: unknown): (command: Command, a?:
   // Removed at boot, not in the snapshot: V8 re-installs some of these when it makes a context.
   for (let i = 0; i < REMOVED_GLOBALS.length; i++) delete global[REMOVED_GLOBALS[i] as string];
   const opTable = ops as unknown as Record<string, unknown>;
-  for (let i = 0; i < OP_NAMES.length; i++) opTable[OP_NAMES[i] as string] = opCaller(call as HostCall, i);
+  const markIndex = ArrayPrototypeIndexOf(OP_NAMES as unknown as unknown[], 'op_http_mark');
+  for (let i = 0; i < OP_NAMES.length; i++) opTable[OP_NAMES[i] as string] = opCaller(call as HostCall, i, markIndex);
   const init = initRecord as GuestInit;
   resetClock();
   setCloneOp(ops.op_clone);
@@ -134,6 +142,7 @@ export function boot(call: unknown, initRecord: unknown): (command: Command, a?:
   // (including its top-level await) has evaluated. Calling it early only ends one's own run.
   ObjectDefineProperty(globalObject, '__islet_start', {
     value: function start(namespace: unknown): void {
+      closeOutbox();
       const run = armed;
       if (run === undefined) return;
       armed = undefined;
@@ -155,6 +164,9 @@ export function boot(call: unknown, initRecord: unknown): (command: Command, a?:
   });
 
   return function dispatch(command: Command, a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown {
+    // After an entry failed (a timeout), the host asks which request's start was running.
+    if (command === 'current') return startingRequest();
+    closeOutbox();
     switch (command) {
       case 'arm': armed = { token: a as number, args: b as readonly unknown[], mode: c === 'app' ? 'app' : 'main' }; return undefined;
       case 'script': settle(a as number, b); return undefined;
@@ -164,9 +176,9 @@ export function boot(call: unknown, initRecord: unknown): (command: Command, a?:
       case 'timer': timers.fire(a as number); return undefined;
       case 'fetch': onFetchEvent(a as number, StringCtor(b), c); return undefined;
       case 'subtle': onSubtleResult(a as number, b === true, c); return undefined;
-      case 'http': onHttpEvent(a as number, StringCtor(b), c); return undefined;
-      // Several request starts in one entry: each is marked first (its CPU share, its console lines).
-      case 'https': startHttpBatch(a as readonly number[], b as readonly string[]); return undefined;
+      // Request events and starts return the whole responses made meanwhile (see outbox in 21-serve.ts).
+      case 'http': return onHttpEvent(a as number, StringCtor(b), c);
+      case 'https': return startHttpBatch(StringCtor(a));
       case 'kv': onKvResult(a as number, b === true, c); return undefined;
       default: return undefined;
     }

@@ -116,11 +116,29 @@ const MAX_TIMERS = 10_000;
 const WARM_TIMEOUT_MS = 1000;
 const HEAP_SAMPLE_AFTER_NS = 250_000n;
 
-/** This thread's CPU time (user + system), in microseconds. */
-function threadCpuUs(): number {
-  const { user, system } = process.threadCpuUsage();
-  return user + system;
+/**
+ * Splits a batch entry's CPU time among its `n` requests: each is charged the milliseconds its
+ * start ran by the guest's clock (`result` begins with those figures, one per request) and the
+ * rest is split equally; when the figures add up to more than the entry (the clock counts time
+ * the thread was not running), in their proportions. Figures that are not whole milliseconds count 0.
+ */
+function splitCpu(used: bigint, n: number, result: unknown): bigint[] {
+  const measured: bigint[] = [];
+  let total = 0n;
+  if (Array.isArray(result)) {
+    for (let i = 0; i < n; i++) {
+      const ms = result[i];
+      const ns = typeof ms === 'number' && Number.isInteger(ms) && ms > 0 && ms < 1e7 ? BigInt(ms) * 1_000_000n : 0n;
+      measured.push(ns);
+      total += ns;
+    }
+  }
+  if (measured.length !== n || total === 0n) return Array.from({ length: n }, () => used / BigInt(n));
+  if (total >= used) return measured.map((ns) => (used * ns) / total);
+  const rest = (used - total) / BigInt(n);
+  return measured.map((ns) => ns + rest);
 }
+
 const SCRIPT_CACHE_SIZE = 64;
 const SCRIPT_CACHE_MAX_SOURCE = 64 * 1024;
 
@@ -296,7 +314,7 @@ export class RunCore {
       this.#endScope(scope);
       // A failed request: tell the guest to stop it (abort its signal, error its streams).
       if (!outcome.ok && this.#context === context && this.#dispatch === dispatch && !context.isolate.isDisposed) {
-        try { context.call(dispatch, ['http', scope.token, 'abort', null], 50); } catch { /* the isolate is going away */ }
+        try { this.#applyOutbox(context.call(dispatch, ['http', scope.token, 'abort', null], 50)); } catch { /* the isolate is going away */ }
       }
     });
     // The head travels as one string ("METHOD\nurl\n0|1\nname:value\n..."): a primitive crosses
@@ -312,16 +330,18 @@ export class RunCore {
 
   /** Request starts waiting for the end of this turn (see request). */
   #starting: { scope: ActiveRun; packed: string }[] = [];
-  /** While a batch of starts is in the isolate: its requests by token and the CPU split so far. */
-  #batch: { scopes: Map<number, ActiveRun>; shares: Map<ActiveRun, number>; markUs: number } | undefined;
+  /** While a batch of starts is in the isolate: its requests by token. */
+  #batch: Map<number, ActiveRun> | undefined;
 
   /**
    * Enters the isolate once for every request start queued this turn. The entry's timeout is the
-   * smallest budget left among them. The guest marks each start (op_http_mark), which makes that
-   * request the current one (its console lines and host calls) and closes the previous one's share
-   * of the entry's CPU time, read from this thread's clock (the isolate runs on it during the call).
-   * The isolate's CPU time for the whole entry is then split in those proportions. When the entry
-   * fails (a limit, a crash), the request that was running takes the failure.
+   * smallest budget left among them. Its CPU time (the isolate's clock) is split by how long each
+   * start ran by the guest's millisecond clock, and what those figures do not cover (starts under
+   * a millisecond, the responses made after the starts) equally: a request that burns is charged
+   * its loop, light ones a fair part of the rest. A request that calls an op is marked first
+   * (op_http_mark), which makes it the current one (its console lines, host calls and timers).
+   * When the entry fails (a limit, a crash), the request whose start was running (the guest says,
+   * when its isolate lives on) or else the last one marked takes the failure.
    */
   #startBatch(): void {
     const queued = this.#starting;
@@ -332,36 +352,43 @@ export class RunCore {
     if (live.length === 0 || context === undefined || dispatch === undefined) return;
     if (live.length === 1) {
       const { scope, packed } = live[0] as { scope: ActiveRun; packed: string };
-      this.#enter(scope, (ms) => context.call(dispatch, ['http', scope.token, 'start', packed], ms));
+      this.#enter(scope, (ms) => { this.#applyOutbox(context.call(dispatch, ['http', scope.token, 'start', packed], ms)); });
       return;
     }
     const isolate = this.#isolate as EngineIsolate;
     const scopes = new Map(live.map((q) => [q.scope.token, q.scope]));
-    const batch = { scopes, shares: new Map<ActiveRun, number>(), markUs: threadCpuUs() };
     let timeoutMs = Infinity;
     for (const q of live) timeoutMs = Math.min(timeoutMs, this.#remainingMs(q.scope));
     const before = isolate.cpuTimeNs;
     const outer = this.#current;
-    this.#batch = batch;
+    this.#batch = scopes;
     this.#current = (live[0] as { scope: ActiveRun }).scope;
     let failure: IsletError | undefined;
+    let result: unknown;
     try {
-      context.call(dispatch, ['https', live.map((q) => q.scope.token), live.map((q) => q.packed)], timeoutMs);
+      // One string crosses without a copy (see startHttpBatch in 21-serve.ts).
+      let batch = '';
+      for (const q of live) batch += batch === '' ? `${q.scope.token}\n${q.packed}` : `\n\n${q.scope.token}\n${q.packed}`;
+      result = context.call(dispatch, ['https', batch], timeoutMs);
+      this.#applyOutbox(result, live.length);
     } catch (error) {
       failure = IsletError.is(error) ? error : this.#errorForFault(faultFrom(error, isolate), this.#current);
     }
-    const guilty = this.#current;
-    this.#markBatch(undefined);
+    let guilty = this.#current;
     this.#batch = undefined;
     this.#current = outer;
+    if (failure !== undefined && !isolate.isDisposed) {
+      try {
+        const running = scopes.get(context.call(dispatch, ['current'], 20) as number);
+        if (running !== undefined) guilty = running;
+      } catch { /* the isolate cannot answer: keep the last one marked */ }
+    }
     const used = !isolate.isDisposed && isolate.cpuTimeNs > before ? isolate.cpuTimeNs - before : 0n;
-    let measured = 0;
-    for (const share of batch.shares.values()) measured += share;
+    const parts = splitCpu(used, live.length, result);
     const heap = used > HEAP_SAMPLE_AFTER_NS ? this.#sampleHeap() : 0;
-    for (const scope of scopes.values()) {
-      const share = batch.shares.get(scope) ?? 0;
-      // No marks (the guest failed before its first): an equal split.
-      const part = measured > 0 ? (used * BigInt(Math.round(share * 1000))) / BigInt(Math.round(measured * 1000)) : used / BigInt(scopes.size);
+    for (let i = 0; i < live.length; i++) {
+      const scope = (live[i] as { scope: ActiveRun }).scope;
+      const part = parts[i] ?? 0n;
       scope.cpuUsedNs += part;
       if (part > scope.longestEntryNs) scope.longestEntryNs = part;
       if (heap > scope.heapPeak) scope.heapPeak = heap;
@@ -378,17 +405,6 @@ export class RunCore {
         return;
       }
     }
-  }
-
-  /** In a batch of starts: closes the running request's CPU share and makes `next` the current one. */
-  #markBatch(next: ActiveRun | undefined): void {
-    const batch = this.#batch;
-    if (batch === undefined) return;
-    const now = threadCpuUs();
-    const running = this.#current;
-    if (running !== undefined && batch.scopes.has(running.token)) batch.shares.set(running, (batch.shares.get(running) ?? 0) + (now - batch.markUs));
-    batch.markUs = now;
-    if (next !== undefined) this.#current = next;
   }
 
   /** Whether an app is loaded in a live context (false after a limit kill or crash: load it again). */
@@ -685,11 +701,37 @@ export class RunCore {
     return [true, null];
   }
 
+  /** A whole response: head, body and end at once (op_http_respond, or collected from an entry's result). */
+  #respond(id: unknown, status: unknown, statusText: unknown, headers: unknown, body: unknown, done: unknown): OpResult<null> {
+    const head = this.#ops_http_head(id, status, statusText, headers);
+    if (head[0] !== true) return head;
+    const scope = this.#requests.get(id as number);
+    const r = scope?.request;
+    if (scope === undefined || r === undefined) return [true, null];
+    r.ended = true;
+    const bytes = body instanceof Uint8Array && body.length > 0 ? body : null;
+    if (r.io.endWith !== undefined) r.io.endWith(bytes);
+    else { if (bytes !== null) r.io.write(bytes); r.io.end(); }
+    if (done === true) queueMicrotask(() => scope.succeed(null));
+    return [true, null];
+  }
+
+  /**
+   * Sends the whole responses the guest collected during a request entry instead of calling
+   * op_http_respond for each (one crossing per entry, not one per response): six fields each.
+   */
+  #applyOutbox(result: unknown, skip = 0): void {
+    if (!Array.isArray(result)) return;
+    for (let i = skip; i + 5 < result.length; i += 6) {
+      this.#respond(result[i], result[i + 1], result[i + 2], result[i + 3], result[i + 4], result[i + 5]);
+    }
+  }
+
   #deliverHttp(scope: ActiveRun, kind: string, payload: unknown): void {
     const context = this.#context;
     const dispatch = this.#dispatch;
     if (scope.settled || context === undefined || dispatch === undefined) return;
-    this.#enter(scope, (ms) => context.call(dispatch, ['http', scope.token, kind, payload], ms));
+    this.#enter(scope, (ms) => { this.#applyOutbox(context.call(dispatch, ['http', scope.token, kind, payload], ms)); });
   }
 
   #deliverFetch(id: number, kind: string, payload: unknown): void {
@@ -914,27 +956,15 @@ export class RunCore {
         queueMicrotask(() => scope.fail(new IsletError(known, `${known === 'INVALID_RESPONSE' ? '' : 'Uncaught '}${guest.name}: ${guest.message}`, { guest })));
         return [true, null];
       },
-      op_http_respond(id, status, statusText, headers, body, done): OpResult<null> {
-        const head = core.#ops_http_head(id, status, statusText, headers);
-        if (head[0] !== true) return head;
-        const r = core.#requests.get(id as number)?.request;
-        if (r === undefined) return [true, null];
-        r.ended = true;
-        const bytes = body instanceof Uint8Array && body.length > 0 ? body : null;
-        if (r.io.endWith !== undefined) r.io.endWith(bytes);
-        else { if (bytes !== null) r.io.write(bytes); r.io.end(); }
-        const scope = core.#requests.get(id as number);
-        if (done === true && scope !== undefined) queueMicrotask(() => scope.succeed(null));
-        return [true, null];
-      },
+      op_http_respond: (id, status, statusText, headers, body, done) => core.#respond(id, status, statusText, headers, body, done),
       op_http_done(id): OpResult<null> {
         const scope = core.#requests.get(id as number);
         if (scope !== undefined) queueMicrotask(() => scope.succeed(null));
         return [true, null];
       },
       op_http_mark(id): OpResult<null> {
-        const scope = core.#batch?.scopes.get(id as number);
-        if (scope !== undefined) core.#markBatch(scope);
+        const scope = core.#batch?.get(id as number);
+        if (scope !== undefined) core.#current = scope;
         return [true, null];
       },
       op_fetch_end: (id) => core.#fetch.end(id),

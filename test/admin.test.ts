@@ -258,8 +258,9 @@ describe('admin API (in-process isolates)', () => {
     assert.ok(!s.lines.join('\n').includes('super-secret-value-42'));
   });
 
-  test('metrics are in Prometheus text format and move with traffic', async () => {
-    const s = await start();
+  for (const shards of [0, 2]) test(`metrics are in Prometheus text format and move with traffic (shards: ${shards})`, async () => {
+    // With shards, the figures are gathered in the shards and brought in when /metrics is read.
+    const s = await start({ shards });
     started.push(s);
     await api(s, 'PUT', '/apps/shop', deployBody('v1'));
     const count = async (): Promise<number> => {

@@ -4,7 +4,7 @@
  * scraped (live isolates, evictions, shard restarts, log drops).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { LIMIT_CODES, type ErrorCode } from '../errors.ts';
+import { CPU_BUCKETS, DURATION_BUCKETS, RequestTally, type AppFigures } from './tally.ts';
 
 /** What the metrics read from the rest of the server when scraped. */
 export interface MetricsSources {
@@ -15,35 +15,58 @@ export interface MetricsSources {
   logDrops(): number;
   apps(): number;
   inFlight(): number;
+  /** Brings in the shards' request figures gathered since they last sent them (before a scrape). */
+  refresh?(): Promise<void>;
 }
 
-interface AppSeries {
-  duration: ReturnType<Histogram<'app'>['labels']>;
-  cpu: ReturnType<Histogram<'app'>['labels']>;
-  byStatus: Map<number, ReturnType<Counter<'app' | 'status'>['labels']>>;
+/**
+ * A histogram per app read from a tally when scraped, registered with prom-client (which writes
+ * the exposition text from `get`): prom-client's own Histogram takes one observation at a time,
+ * and the server adds shards' figures in bulk.
+ */
+function tallyHistogram(name: string, help: string, bounds: readonly number[], read: (f: AppFigures) => { counts: number[]; sum: number; count: number } | undefined, tally: RequestTally): Histogram<'app'> {
+  const get = async (): Promise<unknown> => {
+    const values: { metricName: string; labels: Record<string, string | number>; value: number }[] = [];
+    for (const [app, f] of tally.apps()) {
+      const h = read(f);
+      if (h === undefined) continue;
+      let cumulative = 0;
+      for (let i = 0; i < bounds.length; i++) {
+        cumulative += h.counts[i] as number;
+        values.push({ metricName: `${name}_bucket`, labels: { le: bounds[i] as number, app }, value: cumulative });
+      }
+      values.push({ metricName: `${name}_bucket`, labels: { le: '+Inf', app }, value: h.count });
+      values.push({ metricName: `${name}_sum`, labels: { app }, value: h.sum });
+      values.push({ metricName: `${name}_count`, labels: { app }, value: h.count });
+    }
+    return { name, help, type: 'histogram', values, aggregator: 'sum' };
+  };
+  // Registry.registerMetric takes any object with a name and get(); its type names only its own classes.
+  return { name, help, type: 'histogram', aggregator: 'sum', get } as unknown as Histogram<'app'>;
 }
 
 /** The server's metrics. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'app' | 'status'>;
-  readonly #duration: Histogram<'app'>;
-  readonly #cpu: Histogram<'app'>;
-  readonly #kills: Counter<'app' | 'code'>;
-  readonly #series = new Map<string, AppSeries>();
+  readonly #tally = new RequestTally();
+  readonly #refresh: (() => Promise<void>) | undefined;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
-    this.#requests = new Counter({ name: 'islet_requests_total', help: 'Requests answered, by app and HTTP status.', labelNames: ['app', 'status'], registers });
-    this.#duration = new Histogram({
-      name: 'islet_request_duration_seconds', help: 'Time from request to the end of the response, by app.', labelNames: ['app'], registers,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    const tally = this.#tally;
+    this.#refresh = sources.refresh;
+    new Counter({
+      name: 'islet_requests_total', help: 'Requests answered, by app and HTTP status.', labelNames: ['app', 'status'], registers,
+      collect() { this.reset(); for (const [app, f] of tally.apps()) for (const [status, n] of f.statuses) this.inc({ app, status: String(status) }, n); },
     });
-    this.#cpu = new Histogram({
-      name: 'islet_request_cpu_seconds', help: 'CPU time the app used per request (including its async work), by app.', labelNames: ['app'], registers,
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    this.registry.registerMetric(tallyHistogram('islet_request_duration_seconds', 'Time from request to the end of the response, by app.', DURATION_BUCKETS,
+      (f) => ({ counts: f.duration, sum: f.durationSum, count: f.count }), tally));
+    this.registry.registerMetric(tallyHistogram('islet_request_cpu_seconds', 'CPU time the app used per request (including its async work), by app.', CPU_BUCKETS,
+      (f) => (f.cpuCount === 0 ? undefined : { counts: f.cpu, sum: f.cpuSum, count: f.cpuCount }), tally));
+    new Counter({
+      name: 'islet_limit_kills_total', help: 'Requests stopped by a limit or an isolate crash, by app and error code.', labelNames: ['app', 'code'], registers,
+      collect() { this.reset(); for (const [app, f] of tally.apps()) for (const [code, n] of f.kills) this.inc({ app, code }, n); },
     });
-    this.#kills = new Counter({ name: 'islet_limit_kills_total', help: 'Requests stopped by a limit or an isolate crash, by app and error code.', labelNames: ['app', 'code'], registers });
     new Gauge({
       name: 'islet_live_isolates', help: 'App isolates loaded now, by shard.', labelNames: ['shard'], registers,
       collect() { this.reset(); for (const p of sources.pools()) this.set({ shard: p.shard }, p.loaded); },
@@ -70,22 +93,17 @@ export class Metrics {
 
   /** Records one answered request. `app` is undefined when no app was routed. */
   observe(app: string | undefined, status: number, durationMs: number, cpuMs: number, code: string | undefined): void {
-    const name = app ?? '(none)';
-    let series = this.#series.get(name);
-    if (series === undefined) {
-      series = { duration: this.#duration.labels(name), cpu: this.#cpu.labels(name), byStatus: new Map() };
-      this.#series.set(name, series);
-    }
-    let counter = series.byStatus.get(status);
-    if (counter === undefined) { counter = this.#requests.labels(name, String(status)); series.byStatus.set(status, counter); }
-    counter.inc();
-    series.duration.observe(durationMs / 1000);
-    if (app !== undefined) series.cpu.observe(cpuMs / 1000);
-    if (code !== undefined && (LIMIT_CODES.has(code as ErrorCode) || code === 'ISOLATE_CRASHED')) this.#kills.inc({ app: name, code });
+    this.#tally.observe(app, status, durationMs, cpuMs, code);
   }
 
-  /** The exposition text. */
-  text(): Promise<string> { return this.registry.metrics(); }
+  /** Adds the figures a shard's tally took. */
+  merge(entries: unknown): void { this.#tally.merge(entries); }
+
+  /** The exposition text (after the shards have sent what they gathered). */
+  async text(): Promise<string> {
+    await this.#refresh?.();
+    return this.registry.metrics();
+  }
 
   /** The content type of {@link text}. */
   get contentType(): string { return this.registry.contentType; }

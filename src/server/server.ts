@@ -70,7 +70,7 @@ export class IsletServer {
         requests: {
           enter: (id) => { this.#deployments.enter(id); },
           leave: (id, ok) => { this.#deployments.leaveVersion(id, ok); },
-          observe: (app, status, durationMs, cpuMs, code) => { this.#metrics.observe(app, status, durationMs, cpuMs, code); },
+          tally: (entries) => { this.#metrics.merge(entries); },
           lost: (request, slot) => {
             const name = versionApp(request.app);
             const durationMs = performance.now() - request.started;
@@ -95,6 +95,7 @@ export class IsletServer {
       logDrops: () => this.#log.dropped,
       apps: () => this.#deployments.apps.size,
       inFlight: () => this.#inFlight(),
+      refresh: () => this.#shards?.tallies() ?? Promise.resolve(),
     });
     if (config.admin !== undefined) {
       this.#adminToken = resolveAdminToken(config.admin, options.environment ?? process.env, config.dataDir);

@@ -17,6 +17,7 @@ import type { KvResponse } from '../bridge/kv.ts';
 import { HttpHandler, type RoutedApp } from './http-handler.ts';
 import { Logger } from './log.ts';
 import { Router } from './router.ts';
+import { RequestTally } from './tally.ts';
 import { applyIo, Batcher, RemoteIo, Report, type ReportItem, type ConnMessage, type FromShard, type RouteEntry, type ToShard } from './wire.ts';
 
 if (process.send === undefined) {
@@ -24,9 +25,18 @@ if (process.send === undefined) {
   process.exit(2);
 }
 
-const out = new Batcher<FromShard>((batch) => { reports = undefined; process.send?.(batch); });
+const out = new Batcher<FromShard>((batch) => { reports = undefined; process.send?.(batch); }, reportEntries);
 /** This turn's reports (see Report in wire.ts): one flat array in the batch, cheap to clone. */
 let reports: ReportItem[] | undefined;
+/** Request figures for metrics, sent every second and when the front asks (before a scrape). */
+const tally = new RequestTally();
+/** This batch's answered requests per app: how many, and the sum of their longest isolate entries. */
+const entries = new Map<string, { n: number; sum: number }>();
+function reportEntries(): void {
+  if (entries.size === 0) return;
+  for (const [app, e] of entries) report(Report.entries, app, e.n, e.sum / e.n);
+  entries.clear();
+}
 function report(...items: ReportItem[]): void {
   if (reports === undefined) { reports = []; out.push({ t: 'reports', d: reports }); }
   for (const item of items) reports.push(item);
@@ -122,7 +132,13 @@ const http = new HttpHandler<RoutedApp>({
     if (conn !== undefined) report(Report.finish, conn, id, ok ? 1 : 0);
     if (stopping) maybeExit();
   },
-  observe: (app, status, durationMs, cpuMs, code, longestEntryMs) => { report(Report.observe, app ?? null, status, durationMs, cpuMs, code ?? null, longestEntryMs); },
+  observe: (app, status, durationMs, cpuMs, code, longestEntryMs) => {
+    tally.observe(app, status, durationMs, cpuMs, code);
+    if (app === undefined) return;
+    const e = entries.get(app);
+    if (e === undefined) entries.set(app, { n: 1, sum: longestEntryMs });
+    else { e.n += 1; e.sum += longestEntryMs; }
+  },
   // The front learns that a response began before its first byte goes out (at once for bytes
   // written now; held responses go out after beforeTurn has sent the batch).
   answering: (req, now) => {
@@ -186,6 +202,9 @@ function handle(message: ToShard): void {
       return;
     case 'heavy':
       heavy = new Set(message.apps);
+      return;
+    case 'tally':
+      out.push({ t: 'tally', d: tally.take(), asked: true });
       return;
     case 'load': {
       const { id } = message;
@@ -260,6 +279,7 @@ function maybeExit(): void {
 async function exit(): Promise<void> {
   await http.whenIdle(0);
   pool?.close();
+  if (!tally.empty) out.push({ t: 'tally', d: tally.take(), asked: false });
   out.flush();
   await log.drain();
   process.disconnect?.();
@@ -275,5 +295,6 @@ process.on('disconnect', () => { if (!stopping) process.exit(0); });
 
 const stats = setInterval(() => {
   if (pool !== undefined) out.push({ t: 'stats', rss: process.memoryUsage.rss(), pool: pool.stats() });
+  if (!tally.empty) out.push({ t: 'tally', d: tally.take(), asked: false });
 }, 1000);
 stats.unref();

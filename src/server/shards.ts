@@ -19,6 +19,7 @@ import { WorkerProcess, type WorkerExit } from '../supervisor/worker-process.ts'
 import { failedOutcome, type KvCall, type PoolStats } from './app-host.ts';
 import type { AppConfig } from './config.ts';
 import type { Logger } from './log.ts';
+import type { TallyEntry } from './tally.ts';
 import { applyIo, Batcher, homeSlot, RemoteIo, Report, type FromShard, type ReportItem, type IoMessage, type RouteEntry, type ToShard } from './wire.ts';
 import { IsletError } from '../errors.ts';
 import { errorResponse } from './http-handler.ts';
@@ -55,8 +56,8 @@ export interface ShardRequestHooks {
   enter(id: string): void;
   /** It ended (ok: it succeeded). */
   leave(id: string, ok: boolean): void;
-  /** One answered request, for metrics. */
-  observe(app: string | undefined, status: number, durationMs: number, cpuMs: number, code: string | undefined): void;
+  /** Request figures a shard gathered (see RequestTally), for metrics. */
+  tally(entries: TallyEntry[]): void;
   /** A request lost with its shard, answered 502 by the front (for the request log and metrics). */
   lost(request: ShardRequest, slot: number): void;
 }
@@ -105,6 +106,8 @@ class Shard {
   /** Requests the shard serves on its connections now (started, not finished). */
   serving = 0;
   readonly loads = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Waiting for the tally the front asked for (see ShardPool.tallies). */
+  tallied: (() => void)[] = [];
   ready = false;
   retiring = false;
   heavyInFlight = 0;
@@ -131,6 +134,8 @@ class Shard {
   gone(): void {
     this.ready = false;
     this.#exited();
+    for (const resolve of this.tallied) resolve();
+    this.tallied = [];
     const waiting = this.#onReady;
     this.#onReady = [];
     for (const fn of waiting) fn();
@@ -315,6 +320,23 @@ export class ShardPool {
     return outcome;
   }
 
+  /**
+   * Asks every shard for the request figures it gathered since it last sent them, and resolves
+   * when all have answered (or exited, or after a second): a scrape then counts every request
+   * answered before it.
+   */
+  tallies(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const shard of this.#live()) {
+      waits.push(new Promise((resolve) => { shard.tallied.push(resolve); }));
+      shard.out.push({ t: 'tally' });
+    }
+    if (waits.length === 0) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 1000); timer.unref(); });
+    return Promise.race([Promise.all(waits).then(() => undefined), late]).finally(() => { clearTimeout(timer); });
+  }
+
   /** Stops every shard: they finish what they hold, then exit (killed after the drain timeout). */
   async close(): Promise<void> {
     this.#closing = true;
@@ -455,6 +477,11 @@ export class ShardPool {
       case 'logs':
         this.#log.lines(m.text, m.count);
         return;
+      case 'tally': {
+        this.#options.requests?.tally(m.d);
+        if (m.asked) { const waiting = shard.tallied; shard.tallied = []; for (const resolve of waiting) resolve(); }
+        return;
+      }
       case 'stats': {
         shard.rss = m.rss;
         shard.pool = m.pool;
@@ -492,12 +519,12 @@ export class ShardPool {
           if (conn !== undefined) this.#endRequest(shard, conn, ok);
           break;
         }
-        case Report.observe: {
-          const app = d[i + 1] as string | null;
-          hooks?.observe(app ?? undefined, d[i + 2] as number, d[i + 3] as number, d[i + 4] as number, (d[i + 5] as string | null) ?? undefined);
-          const longest = d[i + 6] as number;
-          i += 7;
-          if (app !== null) this.#learnCpu(app, longest);
+        case Report.entries: {
+          const app = d[i + 1];
+          const n = d[i + 2];
+          const mean = d[i + 3];
+          i += 4;
+          if (typeof app === 'string' && typeof n === 'number' && n >= 1 && typeof mean === 'number') this.#learnCpu(app, mean, n);
           break;
         }
         case Report.closed: {
@@ -530,10 +557,12 @@ export class ShardPool {
    * Keeps a moving average of how long each app's requests hold their isolate at once (their
    * longest entry); tells the shards when the set of heavy apps changes.
    */
-  #learnCpu(name: string, cpu: number): void {
+  #learnCpu(name: string, cpu: number, requests: number): void {
     // The average starts at 0, not at the first figure: one slow first request (a fresh isolate on a
     // busy machine) does not make an app heavy; an app that burns 25 ms or more does at once.
-    const average = (this.#cpu.get(name) ?? 0) * 0.8 + cpu * 0.2;
+    // `requests` answered with a mean of `cpu` weigh as many single steps of 0.2 would.
+    const keep = 0.8 ** Math.min(requests, 100);
+    const average = (this.#cpu.get(name) ?? 0) * keep + cpu * (1 - keep);
     this.#cpu.set(name, average);
     const heavy = average >= HEAVY_CPU_MS;
     if (heavy === this.#heavy.has(name)) return;

@@ -15,6 +15,7 @@ import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts'
 import type { AppConfig } from './config.ts';
 import type { PoolStats } from './app-host.ts';
 import type { KvRequest, KvResponse } from '../bridge/kv.ts';
+import type { TallyEntry } from './tally.ts';
 
 /** Response bytes a side may have in flight per request before it waits for the other's ack. */
 export const WRITE_WINDOW = 1024 * 1024;
@@ -36,14 +37,16 @@ export type IoReply =
 /**
  * What a shard reports of the requests on its connections, as a flat list (a kind, then its
  * fields), one list per batch: structured clone copies a list of numbers and strings far more
- * cheaply than one object per report, and there are four reports per request.
+ * cheaply than one object per report, and there are three reports per request.
  *   start:   conn, requestId, app version id, method, path (before the request enters an isolate)
  *   answer:  conn (before the response's first byte is written)
  *   finish:  conn, app version id, ok (1 or 0)
- *   observe: app name or null, status, durationMs, cpuMs, code or null, longest entry ms (every answered request)
+ *   entries: app name, requests, their mean longest isolate entry in ms (once per app and batch,
+ *            for placing CPU-heavy apps)
  *   closed:  conn
+ * Request counts and histograms for metrics travel apart, as tallies (see RequestTally).
  */
-export const Report = { start: 1, answer: 2, finish: 3, observe: 4, closed: 5 } as const;
+export const Report = { start: 1, answer: 2, finish: 3, entries: 4, closed: 5 } as const;
 export type ReportItem = string | number | null;
 
 /** One app as the shards route to it. */
@@ -56,6 +59,7 @@ export type ToShard =
   | { t: 'remove'; app: string }
   | { t: 'routes'; seq: number; routes: RouteEntry[]; catchAll: string | null }
   | { t: 'heavy'; apps: string[] }
+  | { t: 'tally' }
   | { t: 'load'; id: number; app: string }
   | { t: 'req'; id: number; app: string; head: RequestHead; rid: string }
   | ({ id: number } & Exclude<IoReply, { t: 'abort' }>)
@@ -79,16 +83,21 @@ export type FromShard =
   | { t: 'relayIo'; id: number; m: IoReply }
   | { t: 'kv'; id: number; ns: string; request: KvRequest }
   | { t: 'logs'; text: string; count: number }
-  | { t: 'stats'; rss: number; pool: PoolStats };
+  | { t: 'stats'; rss: number; pool: PoolStats }
+  /** Request figures gathered since the last tally (every second when there are some, and when asked). */
+  | { t: 'tally'; d: TallyEntry[]; asked: boolean };
 
 /** Collects messages and sends them as one batch at the end of the event-loop turn. */
 export class Batcher<M> {
   readonly #send: (batch: M[]) => void;
+  readonly #beforeSend: (() => void) | undefined;
   #batch: M[] = [];
   #scheduled = false;
 
-  constructor(send: (batch: M[]) => void) {
+  /** `beforeSend` may push the last messages of a batch (figures gathered over the turn). */
+  constructor(send: (batch: M[]) => void, beforeSend?: () => void) {
     this.#send = send;
+    this.#beforeSend = beforeSend;
   }
 
   push(message: M): void {
@@ -102,6 +111,7 @@ export class Batcher<M> {
   /** Sends what is queued now. */
   flush(): void {
     this.#scheduled = false;
+    this.#beforeSend?.();
     if (this.#batch.length === 0) return;
     const batch = this.#batch;
     this.#batch = [];

@@ -26,6 +26,15 @@ const APPS: Record<string, string> = {
       return new Promise((resolve) => request.signal.addEventListener('abort', () => { console.log('aborted', tag); resolve(new Response('late')); }));
     }
     if (url.pathname === '/log') { console.log('hello from', url.pathname, env.API_KEY); return new Response('logged'); }
+    if (url.pathname === '/inspect') {
+      request.headers.set('x-added', 'by the app');
+      let guarded = 'no';
+      try { request.headers.set('cookie', 'x'); } catch { guarded = 'threw'; }
+      const { url: u, method, mode, cache, credentials, redirect, integrity, keepalive } = request;
+      return Response.json({ url: u, method, mode, cache, credentials, redirect, integrity, keepalive, aborted: request.signal.aborted,
+        mixed: request.headers.get('X-Mixed-Case'), added: request.headers.get('x-added'), names: [...request.headers.keys()], isRequest: request instanceof Request,
+        hasBody: request.body !== null, cookieSet: guarded });
+    }
     if (url.pathname === '/stream') {
       let i = 0;
       return new Response(new ReadableStream({ pull(c) { if (i === 50) { c.close(); return; } c.enqueue(new TextEncoder().encode('chunk ' + i++ + '\\n')); } }));
@@ -160,7 +169,7 @@ function raw(text: string): Promise<string> {
 }
 
 test('hostile request targets and Host headers get 400 BAD_REQUEST; absolute-form targets are routed', async () => {
-  for (const bad of ['OPTIONS * HTTP/1.1\r\nHost: hello.localhost\r\n\r\n', 'GET / HTTP/1.0\r\n\r\n', 'GET / HTTP/1.1\r\nHost: a b/c\r\n\r\n', 'GET / HTTP/1.1\r\nHost: user@hello.localhost\r\n\r\n']) {
+  for (const bad of ['OPTIONS * HTTP/1.1\r\nHost: hello.localhost\r\n\r\n', 'GET / HTTP/1.0\r\n\r\n', 'GET / HTTP/1.1\r\nHost: a b/c\r\n\r\n', 'GET / HTTP/1.1\r\nHost: user@hello.localhost\r\n\r\n', 'GET http://user:pw@hello.localhost/ HTTP/1.1\r\nHost: hello.localhost\r\n\r\n']) {
     const reply = await raw(bad);
     assert.match(reply, /^HTTP\/1\.1 400 /, JSON.stringify(bad));
     assert.match(reply, /"code":"BAD_REQUEST"/);
@@ -169,6 +178,21 @@ test('hostile request targets and Host headers get 400 BAD_REQUEST; absolute-for
   assert.match(absolute, /^HTTP\/1\.1 200 /);
   assert.match(absolute, /hello hi$/);
   assert.equal((await call('hello.localhost', '/')).body, 'hello hi', 'the server keeps serving');
+});
+
+test('an incoming request is a Request as Workers make it: URL, method, lowercased headers the app can add to, default members', async () => {
+  const r = await call('hello.localhost', '/inspect?q=1', { headers: { 'X-Mixed-Case': 'Some Value', cookie: 'a=b' } });
+  assert.equal(r.status, 200, r.body);
+  const got = JSON.parse(r.body) as Record<string, unknown>;
+  assert.deepEqual({ ...got, names: undefined }, {
+    url: 'http://hello.localhost/inspect?q=1', method: 'GET', mode: 'cors', cache: 'default', credentials: 'same-origin', redirect: 'follow', integrity: '',
+    keepalive: false, aborted: false, mixed: 'Some Value', added: 'by the app', names: undefined, isRequest: true, hasBody: false, cookieSet: 'no',
+  });
+  assert.ok((got['names'] as string[]).includes('x-mixed-case') && (got['names'] as string[]).includes('cookie'), String(got['names']));
+  // A POST with a body: its method and body reach the app.
+  const echoed = await call('hello.localhost', '/echo', { method: 'post', body: 'sent' });
+  assert.equal(echoed.body, 'sent');
+  assert.equal(echoed.headers['x-method'], 'POST');
 });
 
 test('health endpoints', async () => {

@@ -63,6 +63,21 @@ export function copyHeaders(h: Headers): Headers {
   for (let i = 0; i < list.length; i++) ArrayPrototypePush(listOf(copy), [(list[i] as [string, string])[0], (list[i] as [string, string])[1]]);
   return copy;
 }
+/**
+ * Headers (guard "request") from a list the host parsed and checked (Node's HTTP parser: names
+ * are tokens, values have no CR, LF or NUL and are trimmed): names are lowercased, nothing else is
+ * done, and no iterator a guest could have patched is called.
+ */
+export function trustedRequestHeaders(list: readonly [string, string][]): Headers {
+  const h = new Headers();
+  const own = listOf(h);
+  for (let i = 0; i < list.length; i++) {
+    const pair = list[i] as [string, string];
+    own[i] = [StringPrototypeToLowerCase(pair[0]), pair[1]];
+  }
+  setGuard(h, 'request');
+  return h;
+}
 /** Appends a header, as `h.append` does (Request and Response call this, not the patchable method). */
 export function appendHeader(h: Headers, name: string, value: string): void { append(h, name, value); }
 /** A header's combined value or null, as `h.get` does. */

@@ -45,6 +45,20 @@ interface RequestInitLike {
   referrer?: string; referrerPolicy?: string; window?: unknown;
 }
 
+/** What the next `new Request(INCOMING)` takes (see incomingRequest). */
+const INCOMING = { __proto__: null } as object;
+let incoming: { url: string; method: string; headers: Headers; body: InnerBody | null; signal: AbortSignal } | undefined;
+
+/**
+ * A request as it arrives from a client (the host parsed and checked it: the URL is a serialized
+ * absolute URL, the method a token), made without the constructor's init handling: its signal is
+ * the one given (aborted when the client goes away), its headers are the list given.
+ */
+export function incomingRequest(url: string, method: string, headers: Headers, body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Request {
+  incoming = { url, method: normalizeMethod(method), headers, body: body === null ? null : extractBody(body).body, signal };
+  return new Request(INCOMING);
+}
+
 let requestBody: (r: Request) => InnerBody | null;
 /** The inner body of a Request (for fetch). */
 export function requestInnerBody(r: Request): InnerBody | null { return requestBody(r); }
@@ -68,6 +82,13 @@ export class Request {
 
   constructor(input: unknown, init?: RequestInitLike) {
     if (arguments.length === 0) throw new TypeErrorCtor("Failed to construct 'Request': 1 argument required, but only 0 present.");
+    if (input === INCOMING && incoming !== undefined) {
+      const i = incoming;
+      incoming = undefined;
+      this.#url = i.url; this.#method = i.method; this.#headers = i.headers; this.#body = i.body; this.#signal = i.signal;
+      this.#redirect = 'follow'; this.#cache = 'default'; this.#credentials = 'same-origin'; this.#mode = 'cors'; this.#integrity = ''; this.#keepalive = false;
+      return;
+    }
     const options: RequestInitLike = init ?? NO_INIT;
     if (typeof options !== 'object') throw new TypeErrorCtor("Failed to construct 'Request': The provided value is not of type 'RequestInit'.");
     const source = isRequest(input) ? input : undefined;

@@ -12,7 +12,8 @@ import {
 import type { ReadableByteStreamController, ReadableStream } from './vendor/web-streams-polyfill.mjs';
 import { streams } from './13-streams.ts';
 import { AbortController } from './05-abort.ts';
-import { Request, isResponse, responseHead, responseInnerBody, type Response } from './18-request-response.ts';
+import { incomingRequest, isResponse, responseHead, responseInnerBody, type Request, type Response } from './18-request-response.ts';
+import { trustedRequestHeaders } from './15-headers.ts';
 import { bufferSourceBytes } from './06-encoding.ts';
 import { bodyStream } from './17-body.ts';
 
@@ -168,7 +169,7 @@ function start(id: number, head: Head): void {
       start(controller: Controller) { ex.controller = controller; },
       pull() { return new PromiseCtor<void>((resolve) => { ex.pull = resolve; ops.op_http_read(id); }); },
     } as never) : null;
-    request = new Request(head.url, { method: head.method, headers: head.headers, body, duplex: 'half', signal: ex.abort.signal } as never);
+    request = incomingRequest(head.url, head.method, trustedRequestHeaders(head.headers), body, ex.abort.signal);
   } catch (error) {
     fail(id, ex, 'GUEST_EXCEPTION', error);
     return;

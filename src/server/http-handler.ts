@@ -37,13 +37,14 @@ const CLIENT_MESSAGE: Partial<Record<string, string>> = {
 
 /**
  * The request's URL from its target (origin-form "/p?q", or absolute-form "http://h/p") and Host
- * header; null when they do not make a valid http URL (a hostile or broken request).
+ * header; null when they do not make a valid http URL or name credentials (a hostile or broken
+ * request: a Request cannot hold a URL with credentials).
  */
 export function requestUrl(req: IncomingMessage): URL | null {
   const target = req.url ?? '';
   if (/^https?:\/\//i.test(target)) {
     const absolute = URL.parse(target);
-    return absolute !== null && (absolute.protocol === 'http:' || absolute.protocol === 'https:') ? absolute : null;
+    return absolute !== null && (absolute.protocol === 'http:' || absolute.protocol === 'https:') && absolute.username === '' && absolute.password === '' ? absolute : null;
   }
   if (!target.startsWith('/')) return null;
   const host = req.headers.host;

@@ -26,6 +26,12 @@ const APPS: Record<string, string> = {
       return new Promise((resolve) => request.signal.addEventListener('abort', () => { console.log('aborted', tag); resolve(new Response('late')); }));
     }
     if (url.pathname === '/log') { console.log('hello from', url.pathname, env.API_KEY); return new Response('logged'); }
+    if (url.pathname === '/framing') return new Response('hello world', { headers: { 'content-length': '3', connection: 'close', 'transfer-encoding': 'chunked', 'keep-alive': 'timeout=1', 'x-kept': 'yes' } });
+    if (url.pathname === '/framing-stream') {
+      const body = new TextEncoder().encode('hello world, and more');
+      return new Response(new ReadableStream({ start(c) { c.enqueue(body); c.close(); } }), { headers: { 'content-length': '3' } });
+    }
+    if (url.pathname === '/bad-header') return new Response('x', { headers: { 'x-bad': 'a\\u0001b' } });
     if (url.pathname === '/inspect') {
       request.headers.set('x-added', 'by the app');
       let guarded = 'no';
@@ -99,7 +105,7 @@ test('env and secrets are per app', async () => {
 });
 
 test('errors reach the client as JSON with fitting statuses, never a stack, path or secret', async () => {
-  const cases: [string, number, string][] = [['/throw', 500, 'GUEST_EXCEPTION'], ['/string', 500, 'INVALID_RESPONSE'], ['/spin', 503, 'CPU_LIMIT'], ['/hang', 504, 'WALL_TIMEOUT']];
+  const cases: [string, number, string][] = [['/throw', 500, 'GUEST_EXCEPTION'], ['/string', 500, 'INVALID_RESPONSE'], ['/bad-header', 500, 'INVALID_RESPONSE'], ['/spin', 503, 'CPU_LIMIT'], ['/hang', 504, 'WALL_TIMEOUT']];
   for (const [path, status, code] of cases) {
     const r = await call('hello.localhost', path);
     assert.equal(r.status, status, path);
@@ -193,6 +199,26 @@ test('an incoming request is a Request as Workers make it: URL, method, lowercas
   const echoed = await call('hello.localhost', '/echo', { method: 'post', body: 'sent' });
   assert.equal(echoed.body, 'sent');
   assert.equal(echoed.headers['x-method'], 'POST');
+});
+
+test('the connection\'s framing is the server\'s: an app cannot end its response early or run it into the next one', async () => {
+  // Two requests on one kept-alive connection: the first response's own Content-Length and
+  // hop-by-hop headers are dropped; the second request gets its own response.
+  const reply = await raw('GET /framing HTTP/1.1\r\nHost: hello.localhost\r\n\r\nGET / HTTP/1.1\r\nHost: hello.localhost\r\nConnection: close\r\n\r\n');
+  const responses = reply.split(/(?=HTTP\/1\.1 )/);
+  assert.equal(responses.length, 2, reply);
+  const first = responses[0] ?? '';
+  assert.match(first, /^HTTP\/1\.1 200 /);
+  assert.match(first, /\r\ncontent-length: 11\r\n/i);
+  assert.match(first, /\r\nx-kept: yes\r\n/i);
+  assert.doesNotMatch(first, /transfer-encoding|keep-alive: timeout=1|connection: close/i);
+  assert.ok(first.endsWith('\r\n\r\nhello world'), first);
+  assert.match(responses[1] ?? '', /^HTTP\/1\.1 200 [\s\S]*hello hi$/);
+  // A streamed body longer than the Content-Length the app gave: the client never reads past the
+  // length as if it were a next response; the connection is cut instead.
+  const cut = await raw('GET /framing-stream HTTP/1.1\r\nHost: hello.localhost\r\n\r\nGET / HTTP/1.1\r\nHost: hello.localhost\r\nConnection: close\r\n\r\n');
+  assert.doesNotMatch(cut, /and more/, cut);
+  assert.equal((await call('hello.localhost', '/')).body, 'hello hi', 'the server keeps serving');
 });
 
 test('health endpoints', async () => {

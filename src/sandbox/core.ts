@@ -696,8 +696,14 @@ export class RunCore {
         pairs.push([line.slice(0, colon), line.slice(colon + 1)]);
       }
     }
+    try {
+      r.io.head(status as number, statusText, pairs);
+    } catch (error) {
+      // A head the server cannot send (Node refuses a control character in a header value).
+      queueMicrotask(() => scope.fail(new IsletError('INVALID_RESPONSE', `The app's response head cannot be sent: ${(error as Error).message}`)));
+      return [false, 'invalid response head'];
+    }
     r.headSent = true;
-    r.io.head(status as number, statusText, pairs);
     return [true, null];
   }
 

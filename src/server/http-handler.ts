@@ -5,7 +5,7 @@
  * one log line per request, /healthz and /readyz. The server process uses it with its own
  * routing table and backend.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode } from '../errors.ts';
 import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts';
@@ -52,6 +52,9 @@ export function requestUrl(req: IncomingMessage): URL | null {
   const url = URL.parse(`http://${host}${target}`);
   return url !== null && url.host !== '' ? url : null;
 }
+
+/** Response headers that belong to the connection, not the app (RFC 9110 section 7.6.1). */
+const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 
 /** How the server watches one request body. */
 interface BodyHooks {
@@ -302,6 +305,19 @@ function nodeIo(req: IncomingMessage, res: ServerResponse, hooks: BodyHooks, tur
   let failed: Error | undefined;
   let held: (() => void) | undefined;
   const flush = (): void => { const send = held; held = undefined; send?.(); };
+  // The guest's head is kept until the first byte goes out, then written with writeHead in one
+  // call (no setHeader per header); until then a failure can still answer with a clean error head.
+  // Flat (name, value, name, value...): the form writeHead also takes after setHeader calls (the
+  // server's own Connection: close while draining), where a list of pairs would be misread.
+  let head: { status: number; statusText: string; headers: string[]; length: string | undefined } | undefined;
+  /** Writes the head; a streamed body may keep the guest's Content-Length, which Node then holds it to. */
+  const commit = (streamed: boolean): void => {
+    const h = head;
+    if (h === undefined) return;
+    head = undefined;
+    if (streamed && h.length !== undefined) { h.headers.push('content-length', h.length); res.strictContentLength = true; }
+    if (h.statusText === '') res.writeHead(h.status, h.headers); else res.writeHead(h.status, h.statusText, h.headers);
+  };
   req.on('end', () => { ended = true; });
   req.on('error', (e) => { failed = e; });
   return {
@@ -330,25 +346,43 @@ function nodeIo(req: IncomingMessage, res: ServerResponse, hooks: BodyHooks, tur
       });
     },
     head(status, statusText, headers): void {
-      res.statusCode = status;
-      if (statusText !== '') res.statusMessage = statusText;
+      // Names come lowercased from the guest's Headers. Checked here, as setHeader would, so that
+      // a head Node cannot send (a control character in a value) fails now, not when it goes out.
+      // The connection's framing is the server's, not the app's: hop-by-hop headers are dropped
+      // and a whole body is sent with its own length, so a response cannot end early or run on
+      // into the next response on a kept-alive connection (which may be another app's).
+      let length: string | undefined;
+      const flat: string[] = [];
       for (const [name, value] of headers) {
-        const existing = res.getHeader(name);
-        if (existing === undefined) res.setHeader(name, value);
-        else res.setHeader(name, Array.isArray(existing) ? [...existing, value] : [String(existing), value]);
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+        if (HOP_BY_HOP.has(name)) continue;
+        if (name === 'content-length') { length = value; continue; }
+        flat.push(name, value);
       }
+      head = { status, statusText, headers: flat, length };
     },
     endWith(body): void {
       // A whole body: send it with its length in one write (no chunked encoding, no second packet).
-      if (body !== null && !res.hasHeader('content-length') && !res.hasHeader('transfer-encoding')) res.setHeader('content-length', body.length);
-      if (turn === undefined) { hooks.answering?.(true); if (body === null) res.end(); else res.end(body); return; }
+      // No body: a HEAD response may say how long the body would be.
+      if (head !== undefined) {
+        if (body !== null) head.headers.push('content-length', String(body.length));
+        else if (head.length !== undefined && req.method === 'HEAD') head.headers.push('content-length', head.length);
+      }
+      if (turn === undefined) { hooks.answering?.(true); commit(false); if (body === null) res.end(); else res.end(body); return; }
       hooks.answering?.(false);
-      held = body === null ? () => { res.end(); } : () => { res.end(body); };
+      held = body === null ? () => { commit(false); res.end(); } : () => { commit(false); res.end(body); };
       turn.push(() => { flush(); });
     },
     flush,
-    write: (chunk) => { hooks.answering?.(true); return res.write(chunk); },
+    // A streamed body longer or shorter than the Content-Length the app gave makes Node throw:
+    // the stream is cut (the only honest signal left), never continued past its length.
+    write: (chunk) => {
+      hooks.answering?.(true);
+      commit(true);
+      try { return res.write(chunk); } catch { res.destroy(); return true; }
+    },
     drained: () => new Promise((resolve) => { if (!res.writableNeedDrain || res.destroyed) resolve(); else { res.once('drain', () => resolve()); res.once('close', () => resolve()); } }),
-    end: () => { hooks.answering?.(true); res.end(); },
+    end: () => { hooks.answering?.(true); commit(true); try { res.end(); } catch { res.destroy(); } },
   };
 }

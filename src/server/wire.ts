@@ -11,6 +11,7 @@
  * request side (`RequestIo`) of a request crosses the channel as the `IoMessage`s below.
  */
 import { createHash } from 'node:crypto';
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import type { RequestHead, RequestIo, RequestOutcome } from '../sandbox/core.ts';
 import type { AppConfig } from './config.ts';
 import type { PoolStats } from './app-host.ts';
@@ -149,7 +150,11 @@ export class RemoteIo {
         this.#reading = { resolve, reject };
         send({ t: 'read' });
       }),
-      head: (status, statusText, headers) => { send({ t: 'head', status, statusText, headers }); },
+      head: (status, statusText, headers) => {
+        // Checked here, as the client's side will: a head it cannot send fails the request where it runs.
+        for (const [name, value] of headers) { validateHeaderName(name); validateHeaderValue(name, value); }
+        send({ t: 'head', status, statusText, headers });
+      },
       endWith: (body) => { send({ t: 'endWith', body }); },
       write: (chunk) => {
         this.#unacked += chunk.byteLength;
@@ -190,7 +195,7 @@ export function applyIo(io: RequestIo, m: IoMessage, reply: (r: Exclude<IoReply,
       );
       return;
     case 'head':
-      io.head(m.status, m.statusText, m.headers);
+      try { io.head(m.status, m.statusText, m.headers); } catch { /* unreachable: RemoteIo.head checked it the same way */ }
       return;
     case 'endWith':
       if (io.endWith !== undefined) io.endWith(m.body);

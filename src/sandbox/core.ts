@@ -123,20 +123,20 @@ const HEAP_SAMPLE_AFTER_NS = 250_000n;
  * the thread was not running), in their proportions. Figures that are not whole milliseconds count 0.
  */
 function splitCpu(used: bigint, n: number, result: unknown): bigint[] {
-  const measured: bigint[] = [];
-  let total = 0n;
-  if (Array.isArray(result)) {
-    for (let i = 0; i < n; i++) {
-      const ms = result[i];
-      const ns = typeof ms === 'number' && Number.isInteger(ms) && ms > 0 && ms < 1e7 ? BigInt(ms) * 1_000_000n : 0n;
-      measured.push(ns);
-      total += ns;
-    }
+  // Milliseconds as numbers first: most batches are all under a millisecond (every figure 0).
+  let totalMs = 0;
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = Array.isArray(result) ? result[i] : undefined;
+    const whole = typeof m === 'number' && Number.isInteger(m) && m > 0 && m < 1e7 ? m : 0;
+    ms.push(whole);
+    totalMs += whole;
   }
-  if (measured.length !== n || total === 0n) return Array.from({ length: n }, () => used / BigInt(n));
-  if (total >= used) return measured.map((ns) => (used * ns) / total);
+  if (totalMs === 0) { const part = used / BigInt(n); return ms.map(() => part); }
+  const total = BigInt(totalMs) * 1_000_000n;
+  if (total >= used) return ms.map((m) => (used * BigInt(m)) / BigInt(totalMs));
   const rest = (used - total) / BigInt(n);
-  return measured.map((ns) => ns + rest);
+  return ms.map((m) => BigInt(m) * 1_000_000n + rest);
 }
 
 const SCRIPT_CACHE_SIZE = 64;

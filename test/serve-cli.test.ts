@@ -40,17 +40,35 @@ function get(port: number, path: string, agent: Agent): Promise<{ status: number
 }
 
 test('islet serve app.ts serves it; SIGTERM with 100 slow requests in flight: all finish with 200, then exit 0', async () => {
-  const { port, child } = await start([APP]);
+  const { port, child, logs } = await start([APP]);
   const agent = new Agent({ keepAlive: true, maxSockets: 200 });
   assert.equal((await get(port, '/?name=Ada', agent)).body, 'hello, Ada!\n');
   const inflight = Array.from({ length: 100 }, () => get(port, '/slow?ms=600', agent));
   await new Promise((r) => setTimeout(r, 200));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close': the process exited and its output was read to the end.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   child.kill('SIGTERM');
   const results = await Promise.all(inflight);
   assert.deepEqual([...new Set(results.map((r) => r.status))], [200]);
   assert.equal(results.filter((r) => r.body === 'slow done\n').length, 100);
   assert.equal(await exited, 0);
+  // The logs were flushed before the exit: every request has its line (written by the shards).
+  const lines = logs.map((l) => JSON.parse(l) as { type?: string; path?: string; status?: number });
+  assert.equal(lines.filter((r) => r.type === 'request' && r.path === '/slow' && r.status === 200).length, 100);
+  agent.destroy();
+});
+
+test('an idle kept-alive connection does not hold up shutdown: the shards close it and exit', async () => {
+  const { port, child } = await start([APP]);
+  const agent = new Agent({ keepAlive: true });
+  assert.equal((await get(port, '/?name=Ada', agent)).body, 'hello, Ada!\n');
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const began = Date.now();
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  // Before the fix the connection stayed open until the shard's 5 s keep-alive timeout (6 s in
+  // all); a prompt exit takes well under 100 ms, so 3 s leaves a wide margin for a loaded machine.
+  assert.ok(Date.now() - began < 3000, `exited after ${Date.now() - began} ms`);
   agent.destroy();
 });
 

@@ -25,7 +25,15 @@ if (process.send === undefined) {
   process.exit(2);
 }
 
-const out = new Batcher<FromShard>((batch) => { reports = undefined; process.send?.(batch); }, reportEntries);
+const out = new Batcher<FromShard>((batch) => {
+  reports = undefined;
+  const written = logsWritten;
+  logsWritten = [];
+  if (written.length === 0) process.send?.(batch);
+  else process.send?.(batch, undefined, {}, () => { for (const callback of written) callback(); });
+}, reportEntries);
+/** The log sink's callbacks for lines in the batch being made: called once it is sent (backpressure). */
+let logsWritten: (() => void)[] = [];
 /** This turn's reports (see Report in wire.ts): one flat array in the batch, cheap to clone. */
 let reports: ReportItem[] | undefined;
 /** Request figures for metrics, sent every second and when the front asks (before a scrape). */
@@ -42,14 +50,18 @@ function report(...items: ReportItem[]): void {
   for (const item of items) reports.push(item);
 }
 
-/** Console and request lines travel to the front, which writes them with its own bounded queue. */
+/**
+ * Console and request lines travel to the front, which writes them with its own bounded queue.
+ * They go in the turn's batch, after the reports of the same turn, so the front reads both in
+ * the order they happened with one wakeup; the logger writes more once the batch is sent.
+ */
 const logSink = new Writable({
   write(chunk: Buffer | string, _encoding, callback): void {
     const text = String(chunk).replace(/\n$/, '');
     let count = 1;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count += 1;
-    out.flush();
-    process.send?.([{ t: 'logs', text, count } satisfies FromShard], undefined, {}, () => callback());
+    out.push({ t: 'logs', text, count });
+    logsWritten.push(() => { callback(); });
   },
 });
 const log = new Logger({ stream: logSink });
@@ -83,6 +95,16 @@ let relayIds = 0;
 /** Connections handed here, by the front's id. */
 const connIds = new WeakMap<Socket, number>();
 let connections = 0;
+/**
+ * The connections here and the responses each has not finished. Node's closeIdleConnections
+ * tracks only connections a server accepted itself (this one never listens), so a stopping shard
+ * closes its idle ones from here.
+ */
+const sockets = new Set<Socket>();
+const busy = new WeakMap<Socket, number>();
+function closeIdle(): void {
+  for (const socket of sockets) if ((busy.get(socket) ?? 0) === 0) socket.destroy();
+}
 const connOf = (req: IncomingMessage): number | undefined => connIds.get(req.socket);
 
 function defineRoutes(routes: RouteEntry[], catchAll: string | null): void {
@@ -153,7 +175,16 @@ const http = new HttpHandler<RoutedApp>({
 });
 
 // The front set the listening socket's protections; these are the per-connection ones.
-const server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, http.listener);
+// A connection is busy from a request's head to the end of its response (its 'close').
+const server = createServer({ noDelay: true, maxHeaderSize: 16_384, requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const socket = req.socket;
+  busy.set(socket, (busy.get(socket) ?? 0) + 1);
+  res.once('close', () => {
+    busy.set(socket, (busy.get(socket) ?? 1) - 1);
+    if (stopping) maybeExit();
+  });
+  http.listener(req, res);
+});
 server.maxHeadersCount = 200;
 server.maxRequestsPerSocket = 10_000;
 
@@ -161,8 +192,10 @@ function adopt(id: number, socket: Socket): void {
   if (stopping) { socket.destroy(); report(Report.closed, id); return; }
   connIds.set(socket, id);
   connections += 1;
+  sockets.add(socket);
   socket.once('close', () => {
     connections -= 1;
+    sockets.delete(socket);
     report(Report.closed, id);
     if (stopping) maybeExit();
   });
@@ -260,7 +293,7 @@ function handle(message: ToShard): void {
       // Drain: idle connections close now, busy ones after their response (Connection: close).
       stopping = true;
       http.draining = true;
-      server.closeIdleConnections();
+      closeIdle();
       maybeExit();
       return;
   }
@@ -270,7 +303,7 @@ let exiting = false;
 /** While stopping: exits once no request runs here and every connection has closed. */
 function maybeExit(): void {
   if (exiting || http.inFlight > 0 || exchanges.size > 0) return;
-  server.closeIdleConnections();
+  closeIdle();
   if (connections > 0) return;
   exiting = true;
   void exit();
@@ -282,6 +315,7 @@ async function exit(): Promise<void> {
   if (!tally.empty) out.push({ t: 'tally', d: tally.take(), asked: false });
   out.flush();
   await log.drain();
+  out.flush(); // the last lines are in a batch now
   process.disconnect?.();
   process.exit(0);
 }

@@ -31,6 +31,8 @@ const APPS: Record<string, string> = {
       const body = new TextEncoder().encode('hello world, and more');
       return new Response(new ReadableStream({ start(c) { c.enqueue(body); c.close(); } }), { headers: { 'content-length': '3' } });
     }
+    if (url.pathname === '/bytes') return new Response(Uint8Array.from({ length: 256 }, (_, i) => i));
+    if (url.pathname === '/big') return new Response('é'.repeat(10_000));
     if (url.pathname === '/bad-header') return new Response('x', { headers: { 'x-bad': 'a\\u0001b' } });
     if (url.pathname === '/inspect') {
       request.headers.set('x-added', 'by the app');
@@ -219,6 +221,20 @@ test('the connection\'s framing is the server\'s: an app cannot end its response
   const cut = await raw('GET /framing-stream HTTP/1.1\r\nHost: hello.localhost\r\n\r\nGET / HTTP/1.1\r\nHost: hello.localhost\r\nConnection: close\r\n\r\n');
   assert.doesNotMatch(cut, /and more/, cut);
   assert.equal((await call('hello.localhost', '/')).body, 'hello hi', 'the server keeps serving');
+});
+
+test('a response body arrives byte for byte (every byte value, and a body past the small-body path)', async () => {
+  const bytes = await new Promise<Buffer>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path: '/bytes', headers: { host: 'hello.localhost' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+    }).on('error', reject).end();
+  });
+  assert.deepEqual([...bytes], Array.from({ length: 256 }, (_, i) => i));
+  const big = await call('hello.localhost', '/big'); // 20,000 UTF-8 bytes
+  assert.equal(big.body, 'é'.repeat(10_000));
+  assert.equal(big.headers['content-length'], '20000');
 });
 
 test('health endpoints', async () => {

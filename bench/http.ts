@@ -114,15 +114,24 @@ const get = () => new Promise((resolve, reject) => {
   const headers = host === '-' ? {} : { host };
   request({ host: '127.0.0.1', port: Number(port), path: '/', headers, agent }, (r) => { r.resume(); r.on('end', resolve); }).on('error', reject).end();
 });
-async function loop() { while (Date.now() < end) { const t = performance.now(); await get(); lat.push(performance.now() - t); } }
+let errors = 0;
+let firstError = '';
+async function loop() {
+  while (Date.now() < end) {
+    const t = performance.now();
+    try { await get(); lat.push(performance.now() - t); } catch (e) { errors += 1; firstError ||= String(e); await new Promise((r) => setTimeout(r, 10)); }
+  }
+}
 await Promise.all(Array.from({ length: Number(conns) }, loop));
 lat.sort((a, b) => a - b);
-console.log(JSON.stringify({ n: lat.length, p50: lat[lat.length >> 1], p99: lat[Math.floor(lat.length * 0.99)] }));
+console.log(JSON.stringify({ n: lat.length, p50: lat[lat.length >> 1], p99: lat[Math.floor(lat.length * 0.99)], errors, firstError }));
 agent.destroy();
 `;
 function latency(port: number, host: string | undefined, ms: number, conns = 4): WrkResult {
   const out = spawnSync(process.execPath, [join(dir, 'latency-client.mjs'), String(port), host ?? '-', String(ms), String(conns)], { encoding: 'utf8' }).stdout;
-  const r = JSON.parse(out) as { n: number; p50: number; p99: number };
+  const r = JSON.parse(out) as { n: number; p50: number; p99: number; errors: number; firstError: string };
+  // A failed request is reported, not hidden: the row is only as good as its error count.
+  if (r.errors > 0) console.error(`bench: ${r.errors} failed request(s) on port ${port} (${host ?? 'no host'}): ${r.firstError}`);
   return { rps: (r.n / ms) * 1000, p50: r.p50, p99: r.p99, transferMBs: NaN };
 }
 

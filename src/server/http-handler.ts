@@ -53,6 +53,27 @@ export function requestUrl(req: IncomingMessage): URL | null {
   return url !== null && url.host !== '' ? url : null;
 }
 
+/** What routing and the guest need of a request's URL (see requestUrl). */
+export interface RequestTarget { host: string; path: string; href: string }
+
+/**
+ * requestUrl's answer for a request, from a cache of recent ones (a server sees the same few
+ * targets over and over; parsing is pure): at most TARGET_CACHE_SIZE entries, cleared when full,
+ * so a client sending endless distinct targets costs parsing, never memory.
+ */
+const targets = new Map<string, RequestTarget | null>();
+const TARGET_CACHE_SIZE = 1024;
+function requestTarget(req: IncomingMessage): RequestTarget | null {
+  const key = `${req.headers.host ?? ''}\n${req.url ?? ''}`;
+  const known = targets.get(key);
+  if (known !== undefined) return known;
+  const url = requestUrl(req);
+  const target = url === null ? null : { host: url.host, path: `${url.pathname}${url.search}`, href: url.href };
+  if (targets.size >= TARGET_CACHE_SIZE) targets.clear();
+  if (key.length <= 2048) targets.set(key, target);
+  return target;
+}
+
 /** Whole bodies up to this size are written with their head in one write (see nodeIo's endWith). */
 const SMALL_BODY = 16 * 1024;
 
@@ -152,14 +173,14 @@ export class HttpHandler<A extends RoutedApp> {
       return;
     }
     if (this.draining) res.setHeader('connection', 'close');
-    const target = requestUrl(req);
+    const target = requestTarget(req);
     if (target === null) {
       res.setHeader('connection', 'close');
       this.#respondError(res, 'BAD_REQUEST', requestId);
       this.#logRequest(req, 400, started, requestId, undefined, 'BAD_REQUEST', 0);
       return;
     }
-    const live = this.#o.match(target.host, `${target.pathname}${target.search}`);
+    const live = this.#o.match(target.host, target.path);
     if (live === undefined) {
       this.#respondError(res, 'NO_ROUTE', requestId);
       this.#logRequest(req, res.statusCode, started, requestId, undefined, 'NO_ROUTE', 0);

@@ -370,10 +370,11 @@ export class RunCore {
       let batch = '';
       for (const q of live) batch += batch === '' ? `${q.scope.token}\n${q.packed}` : `\n\n${q.scope.token}\n${q.packed}`;
       result = context.call(dispatch, ['https', batch], timeoutMs);
-      this.#applyOutbox(result, live.length);
     } catch (error) {
       failure = IsletError.is(error) ? error : this.#errorForFault(faultFrom(error, isolate), this.#current);
     }
+    // Outside the try: the host sending responses is not the guest failing.
+    if (failure === undefined) this.#applyOutbox(result, live.length);
     let guilty = this.#current;
     this.#batch = undefined;
     this.#current = outer;
@@ -729,7 +730,13 @@ export class RunCore {
   #applyOutbox(result: unknown, skip = 0): void {
     if (!Array.isArray(result)) return;
     for (let i = skip; i + 5 < result.length; i += 6) {
-      this.#respond(result[i], result[i + 1], result[i + 2], result[i + 3], result[i + 4], result[i + 5]);
+      try {
+        this.#respond(result[i], result[i + 1], result[i + 2], result[i + 3], result[i + 4], result[i + 5]);
+      } catch (error) {
+        // The host failed to send it (a bug, not the guest's doing): that request ends, nothing else.
+        const scope = this.#requests.get(result[i] as number);
+        if (scope !== undefined) queueMicrotask(() => scope.fail(new IsletError('INTERNAL', `The response could not be sent: ${(error as Error).message}`)));
+      }
     }
   }
 

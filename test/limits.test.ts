@@ -20,7 +20,10 @@ for (const [name, source] of Object.entries(CPU_CASES)) {
     const receipt = error.receipt as Receipt;
     assert.equal(receipt.ok, false);
     assert.equal(receipt.error?.code, 'CPU_LIMIT');
-    assert.ok(receipt.usage.cpuMs >= 100, `used ${receipt.usage.cpuMs} ms`);
+    // isolated-vm's timeout runs on the wall clock within an entry, so a thread descheduled during
+    // the last entry (a loaded machine) is stopped a little short of the budget in CPU time: one
+    // full-suite run saw 99.96 ms. A kill well short of the budget still fails here.
+    assert.ok(receipt.usage.cpuMs >= 95, `used ${receipt.usage.cpuMs} ms`);
     // The sandbox is usable again after the kill.
     const next = await sandbox.run('export default () => 7');
     assert.equal(next.value, 7);

@@ -236,3 +236,30 @@ test('with preload off the server starts without loading apps; each loads on its
     await lazy.close();
   }
 });
+
+test('connections that arrive before any shard is up wait for one and are served', async () => {
+  const config = validateConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    server: { shards: 1 },
+    apps: [{ name: 'light', entry: 'light.js', routes: ['light.localhost'] }],
+  }, { baseDir: dir, environment: {}, source: 'test' });
+  const early = new IsletServer(config, { logger: new Logger({ stream: new Writable({ write(_c, _e, cb) { cb(); } }) }), drainTimeoutMs: 3000 });
+  try {
+    // Listening before the shard is ready (loadAll not awaited): the connections are accepted and
+    // held by the server process until the shard comes up.
+    const earlyPort = (await early.listen()).port;
+    const pool = early.shards;
+    assert.ok(pool !== undefined);
+    assert.equal(await Promise.race([pool.ready().then(() => true), Promise.resolve(false)]), false, 'no shard is up yet');
+    const replies = await Promise.all(Array.from({ length: 5 }, () => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: earlyPort, path: '/', headers: { host: 'light.localhost' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject).end();
+    })));
+    assert.deepEqual(replies, Array.from({ length: 5 }, () => ({ status: 200, body: 'light' })));
+  } finally {
+    await early.close();
+  }
+});

@@ -13,6 +13,8 @@ import { request } from 'node:http';
 import { IsletServer } from '../src/server/server.ts';
 import { validateConfig } from '../src/server/config.ts';
 import { Logger } from '../src/server/log.ts';
+import { ShardPool } from '../src/server/shards.ts';
+import { connect, createServer, type Socket } from 'node:net';
 
 const APPS: Record<string, string> = {
   'slow.js': `export default { async fetch(request) {
@@ -261,5 +263,43 @@ test('connections that arrive before any shard is up wait for one and are served
     assert.deepEqual(replies, Array.from({ length: 5 }, () => ({ status: 200, body: 'light' })));
   } finally {
     await early.close();
+  }
+});
+
+test('a flood of connections while no shard is up: a bounded number wait (and are served later), the rest are closed at once', async () => {
+  const pool = new ShardPool({
+    shards: 1, apps: [], log: new Logger({ stream: new Writable({ write(_c, _e, cb) { cb(); } }) }),
+    memoryBudgetBytes: 64 * 1024 * 1024, rssBudgetBytes: 1024 * 1024 * 1024, drainTimeoutMs: 1000, maxWaitingConnections: 3,
+  });
+  const listener = createServer({ pauseOnConnect: true }, (socket) => { pool.adopt(socket); });
+  const clients: Socket[] = [];
+  try {
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const floodPort = (listener.address() as { port: number }).port;
+    const closed = new Set<number>();
+    for (let i = 0; i < 6; i++) {
+      const socket = connect(floodPort, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.on('close', () => closed.add(i));
+      clients.push(socket);
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    }
+    assert.equal(await Promise.race([pool.ready().then(() => true), Promise.resolve(false)]), false, 'no shard is up yet');
+    await waitFor('the connections past the cap to close', () => closed.size >= 3);
+    assert.equal(closed.size, 3, 'three wait, three are closed');
+    // The waiting ones reach the shard once it is up (no app is routed: 404 NO_ROUTE is its answer).
+    await pool.ready();
+    const waiting = clients.find((_, i) => !closed.has(i));
+    assert.ok(waiting !== undefined);
+    const reply = await new Promise<string>((resolve) => {
+      let out = '';
+      waiting.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('NO_ROUTE')) resolve(out); });
+      waiting.write('GET / HTTP/1.1\r\nHost: nothing.localhost\r\n\r\n');
+    });
+    assert.match(reply, /^HTTP\/1\.1 404 /);
+  } finally {
+    for (const c of clients) c.destroy();
+    listener.close();
+    await pool.close();
   }
 });

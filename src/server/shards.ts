@@ -77,6 +77,8 @@ export interface ShardPoolOptions {
   kv?: KvCall;
   /** Where requests that shards serve are counted, logged when lost, and measured. */
   requests?: ShardRequestHooks;
+  /** Most connections that may wait for a shard while none is up (default 10,000); past it they are closed. */
+  maxWaitingConnections?: number;
 }
 
 /** A connection handed to a shard: the front's copy of the socket, and the request on it. */
@@ -261,7 +263,8 @@ export class ShardPool {
     socket.on('error', () => { /* the shard's copy reports; this one only writes a last 502 */ });
     const shard = this.#leastBusy();
     if (shard === undefined) {
-      if (this.#closing || this.#waitingConns >= 10_000) { socket.destroy(); return; }
+      // A flood while no shard is up costs a bounded number of held sockets, each for a bounded time.
+      if (this.#closing || this.#waitingConns >= (this.#options.maxWaitingConnections ?? 10_000)) { socket.destroy(); return; }
       this.#waitingConns += 1;
       const timer = setTimeout(() => { done(); socket.destroy(); }, SHARD_WAIT_MS);
       const done = (): void => { this.#waitingConns -= 1; clearTimeout(timer); };

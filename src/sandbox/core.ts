@@ -352,7 +352,7 @@ export class RunCore {
     if (live.length === 0 || context === undefined || dispatch === undefined) return;
     if (live.length === 1) {
       const { scope, packed } = live[0] as { scope: ActiveRun; packed: string };
-      this.#enter(scope, (ms) => { this.#applyOutbox(context.call(dispatch, ['http', scope.token, 'start', packed], ms)); });
+      this.#deliverHttp(scope, 'start', packed);
       return;
     }
     const isolate = this.#isolate as EngineIsolate;

@@ -94,7 +94,6 @@ let relayIds = 0;
 
 /** Connections handed here, by the front's id. */
 const connIds = new WeakMap<Socket, number>();
-let connections = 0;
 /**
  * The connections here and the responses each has not finished. Node's closeIdleConnections
  * tracks only connections a server accepted itself (this one never listens), so a stopping shard
@@ -191,10 +190,8 @@ server.maxRequestsPerSocket = 10_000;
 function adopt(id: number, socket: Socket): void {
   if (stopping) { socket.destroy(); report(Report.closed, id); return; }
   connIds.set(socket, id);
-  connections += 1;
   sockets.add(socket);
   socket.once('close', () => {
-    connections -= 1;
     sockets.delete(socket);
     report(Report.closed, id);
     if (stopping) maybeExit();
@@ -304,7 +301,7 @@ let exiting = false;
 function maybeExit(): void {
   if (exiting || http.inFlight > 0 || exchanges.size > 0) return;
   closeIdle();
-  if (connections > 0) return;
+  if (sockets.size > 0) return;
   exiting = true;
   void exit();
 }

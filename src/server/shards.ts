@@ -108,8 +108,6 @@ class Shard {
   /** Requests the shard serves on its connections now (started, not finished). */
   serving = 0;
   readonly loads = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  /** Waiting for the tally the front asked for (see ShardPool.tallies). */
-  tallied: (() => void)[] = [];
   ready = false;
   retiring = false;
   heavyInFlight = 0;
@@ -136,8 +134,6 @@ class Shard {
   gone(): void {
     this.ready = false;
     this.#exited();
-    for (const resolve of this.tallied) resolve();
-    this.tallied = [];
     const waiting = this.#onReady;
     this.#onReady = [];
     for (const fn of waiting) fn();
@@ -169,7 +165,8 @@ export class ShardPool {
   #ids = 0;
   #connIds = 0;
   #routeSeq = 0;
-  readonly #routeWaiters = new Set<{ seq: number; pending: Set<Shard>; resolve: () => void }>();
+  /** Asks made of the shards (a routing table to take, a tally to send), waiting for each to answer. */
+  readonly #asks = new Set<{ kind: 'routes' | 'tally'; seq: number; pending: Set<Shard>; resolve: () => void }>();
   #closing = false;
   #routes: RouteEntry[] = [];
   #catchAll: string | null = null;
@@ -236,22 +233,27 @@ export class ShardPool {
     const seq = ++this.#routeSeq;
     const shards = this.#live();
     for (const shard of shards) shard.out.push({ t: 'routes', seq, routes, catchAll });
+    // A shard that does not answer in time (stuck, or about to be replaced) does not hold a deploy.
+    return this.#ask('routes', seq, shards, ROUTES_ACK_MS);
+  }
+
+  /** Resolves once every one of `shards` has answered an ask (or exited), or after `timeoutMs`. */
+  #ask(kind: 'routes' | 'tally', seq: number, shards: Shard[], timeoutMs: number): Promise<void> {
     if (shards.length === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const waiter = { seq, pending: new Set(shards), resolve: (): void => { clearTimeout(timer); this.#routeWaiters.delete(waiter); resolve(); } };
-      // A shard that does not answer in time (stuck, or about to be replaced) does not hold a deploy.
-      const timer = setTimeout(waiter.resolve, ROUTES_ACK_MS);
+      const ask = { kind, seq, pending: new Set(shards), resolve: (): void => { clearTimeout(timer); this.#asks.delete(ask); resolve(); } };
+      const timer = setTimeout(ask.resolve, timeoutMs);
       timer.unref();
-      this.#routeWaiters.add(waiter);
+      this.#asks.add(ask);
     });
   }
 
-  /** A shard routes by table `seq` now (or is gone: seq Infinity). */
-  #routed(shard: Shard, seq: number): void {
-    for (const waiter of [...this.#routeWaiters]) {
-      if (waiter.seq > seq) continue;
-      waiter.pending.delete(shard);
-      if (waiter.pending.size === 0) waiter.resolve();
+  /** A shard answered asks of `kind` up to `seq` (routes by that table, sent its tally), or is gone (kind undefined). */
+  #answered(shard: Shard, kind?: 'routes' | 'tally', seq = Infinity): void {
+    for (const ask of [...this.#asks]) {
+      if (kind !== undefined && (ask.kind !== kind || ask.seq > seq)) continue;
+      ask.pending.delete(shard);
+      if (ask.pending.size === 0) ask.resolve();
     }
   }
 
@@ -329,15 +331,9 @@ export class ShardPool {
    * answered before it.
    */
   tallies(): Promise<void> {
-    const waits: Promise<void>[] = [];
-    for (const shard of this.#live()) {
-      waits.push(new Promise((resolve) => { shard.tallied.push(resolve); }));
-      shard.out.push({ t: 'tally' });
-    }
-    if (waits.length === 0) return Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 1000); timer.unref(); });
-    return Promise.race([Promise.all(waits).then(() => undefined), late]).finally(() => { clearTimeout(timer); });
+    const shards = this.#live();
+    for (const shard of shards) shard.out.push({ t: 'tally' });
+    return this.#ask('tally', 0, shards, 1000);
   }
 
   /** Stops every shard: they finish what they hold, then exit (killed after the drain timeout). */
@@ -442,7 +438,7 @@ export class ShardPool {
         this.#reports(shard, m.d);
         return;
       case 'routed':
-        this.#routed(shard, m.seq);
+        this.#answered(shard, 'routes', m.seq);
         return;
       case 'relay': {
         const { id } = m;
@@ -482,7 +478,7 @@ export class ShardPool {
         return;
       case 'tally': {
         this.#options.requests?.tally(m.d);
-        if (m.asked) { const waiting = shard.tallied; shard.tallied = []; for (const resolve of waiting) resolve(); }
+        if (m.asked) this.#answered(shard, 'tally', 0);
         return;
       }
       case 'stats': {
@@ -604,7 +600,7 @@ export class ShardPool {
   #onExit(shard: Shard, exit: WorkerExit): void {
     shard.worker.release();
     shard.gone();
-    this.#routed(shard, Infinity);
+    this.#answered(shard);
     const planned = shard.retiring || this.#closing;
     let lost = shard.pending.size;
     // The front's copies of the shard's connections: a request that had not begun its response
